@@ -1,0 +1,202 @@
+"""The ``casemap`` command line: thin wrappers around the package's functions.
+
+Each subcommand is a ``_cmd_<name>(args) -> int`` function plus its parser lines in
+``build_parser``. Exit codes: 0 success, 1 invalid casefiles (validate), 2 a file that cannot be
+read or a bad argument. No traceback reaches the user: errors are printed as plain lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import store, taxonomy
+from .model import SECTIONS, Case, json_schema
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _load_or_exit(path: str) -> Case | int:
+    """Load a casefile for a read-only command; on failure print every problem and return 2."""
+    try:
+        return store.load(path)
+    except store.CasefileError as e:
+        for line in e.lines():
+            _err(line)
+        return 2
+
+
+# -- foundation commands ---------------------------------------------------------------------
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    try:
+        path = store.create(args.title, args.id)
+    except (ValueError, FileExistsError) as e:
+        _err(f"casemap new: {e}")
+        return 2
+    print(path)
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    status = 0
+    for path in args.paths:
+        try:
+            store.load(path)
+        except store.CasefileError as e:
+            status = 1
+            for line in e.lines():
+                print(line)
+    return status
+
+
+def _counts(case: Case) -> str:
+    parts = [f"{len(case.people)} people"]
+    parts += [f"{len(getattr(case, s))} {s}" for s in SECTIONS]
+    parts.append(f"{len(case.plans.survivor)}+{len(case.plans.perpetrator)} plan items")
+    ws = case.worker_safety
+    parts.append(f"{len(ws.threats_to_workers) + len(ws.violence_outside_family)} worker-safety")
+    return ", ".join(parts)
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    folder = Path(args.dir) if args.dir else store.home()
+    if not folder.is_dir():
+        _err(f"casemap list: {folder}: no such folder")
+        return 2
+    listings = store.list_cases(folder)
+    if not listings:
+        print(f"no casefiles in {folder}")
+    for item in listings:
+        if item.case is None:
+            assert item.error is not None
+            first = item.error.problems[0]
+            more = len(item.error.problems) - 1
+            extra = f" (+{more} more; run casemap validate)" if more else ""
+            print(f"{item.path}: NOT LOADED: {first.path + ': ' if first.path else ''}"
+                  f"{first.message}{extra}")
+            continue
+        c = item.case
+        updated = c.updated.isoformat() if c.updated else "-"
+        print(f"{c.case_id}\t{c.title}\trev {c.revision}\t{updated}\t{_counts(c)}")
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    case = _load_or_exit(args.path)
+    if isinstance(case, int):
+        return case
+    print(format_overview(case))
+    return 0
+
+
+def format_overview(case: Case) -> str:
+    """A readable text overview of a case, section by section, records in date order."""
+    names = {p.id: p.name or p.label for p in case.people}
+    lines = [f"{case.title}  [{case.case_id}, revision {case.revision}]"]
+    if case.jurisdiction:
+        lines.append(f"Jurisdiction: {case.jurisdiction}")
+    lines += ["", "People"]
+    for p in case.people:
+        born = f", born {p.birth_date}" if p.birth_date else ""
+        lines.append(f"  {p.label} ({taxonomy.label('role', p.role)}): {p.name or '-'}{born}")
+    headings = {
+        "behaviours": ("His pattern and his actions toward the children", "behaviour_category",
+                       "category"),
+        "efforts": ("Her protective efforts", "effort_category", "category"),
+        "impacts": ("Impact on each child", "impact_domain", "domain"),
+        "intersections": ("Substance use, mental health, culture, poverty", "intersection_factor",
+                          "factor"),
+        "responses": ("System responses", "response_kind", "kind"),
+        "statements": ("Harm and danger statements, safety goals", "statement_kind", "kind"),
+    }
+    for section, (title, kind, attr) in headings.items():
+        records = getattr(case, section)
+        lines += ["", f"{title} ({len(records)})"]
+        for r in sorted(records, key=lambda r: r.date.sort_key() if r.date else (_MAX, _MAX)):
+            lock = " [confidential]" if r.confidential else ""
+            who = ""
+            if section == "impacts":
+                who = f"{names.get(r.child, r.child)}: "
+            lines.append(
+                f"  {r.when or 'undated':<17} {taxonomy.label(kind, getattr(r, attr))}: "
+                f"{who}{r.description}{lock}"
+            )
+    for side in ("survivor", "perpetrator"):
+        items = getattr(case.plans, side)
+        lines += ["", f"{side.capitalize()} plan ({len(items)})"]
+        for item in items:
+            lines.append(f"  [{item.status}] {item.action or item.description}")
+    ws = case.worker_safety
+    lines += ["", "Worker safety (restricted)"]
+    lines.append(f"  flags: {', '.join(ws.flags) or 'none'}; visit plan: "
+                 f"{'set' if ws.visit_plan else 'none'}")
+    lines.append(f"  {len(ws.threats_to_workers)} threats to workers, "
+                 f"{len(ws.violence_outside_family)} violence outside the family")
+    lines += ["", f"{len(case.consultations)} consultations, {len(case.reviews)} reviews, "
+                  f"{len(case.history)} saves"]
+    return "\n".join(lines)
+
+
+_MAX = __import__("datetime").date.max
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(json_schema(), indent=2))
+    return 0
+
+
+# -- parser ----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="casemap",
+        description="Safe & Together case-consultation casefiles: create, check, render.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("new", help="create a valid empty casefile in the casefile folder")
+    p.add_argument("title")
+    p.add_argument("--id", help="case id (opaque token, never a name); random when omitted")
+    p.set_defaults(func=_cmd_new)
+
+    p = sub.add_parser("validate", help="check casefiles against casemap/1")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("list", help="list the casefiles in a folder")
+    p.add_argument("dir", nargs="?", metavar="DIR")
+    p.set_defaults(func=_cmd_list)
+
+    p = sub.add_parser("show", help="a readable overview of a case")
+    p.add_argument("path", metavar="PATH")
+    p.set_defaults(func=_cmd_show)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the casefile format")
+    p.set_defaults(func=_cmd_schema)
+
+    # -- further subcommands are registered below, one block each --------------------------
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
