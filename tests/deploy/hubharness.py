@@ -1,0 +1,187 @@
+"""A throwaway JupyterHub on loopback, started from tests/deploy/jupyterhub_test_config.py.
+
+Used by the hub test and by deploy/measure_memory.py. ``LocalHub.stop`` ends every process the
+hub started (proxy, idle culler, single-user servers, their kernels), even after a crash.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parents[2]
+TEST_CONFIG = Path(__file__).with_name("jupyterhub_test_config.py")
+PROXY = REPO / "node_modules" / ".bin" / "configurable-http-proxy"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LocalHub:
+    """JupyterHub, its proxy and the users' servers, all under one temporary folder."""
+
+    def __init__(self, root: Path, notebooks: Path, users: Sequence[str]):
+        self.root = Path(root)
+        self.notebooks = Path(notebooks)
+        self.users = list(users)
+        self.password = secrets.token_urlsafe(16)
+        self.url = f"http://127.0.0.1:{free_port()}"
+        self.log_path = self.root / "jupyterhub.log"
+        self.proc: subprocess.Popen | None = None
+        self._seen: dict[int, psutil.Process] = {}
+
+    def home(self, user: str) -> Path:
+        return self.root / "home" / user
+
+    def casefiles(self, user: str) -> Path:
+        """Where the production config points CASEMAP_HOME for this user."""
+        return self.home(user) / "casefiles"
+
+    def start(self, timeout: float = 60) -> None:
+        env = {
+            **os.environ,
+            "CASEMAP_TEST_HUB_DIR": str(self.root),
+            "CASEMAP_TEST_HUB_PASSWORD": self.password,
+            "CASEMAP_TEST_HUB_USERS": ",".join(self.users),
+            "CASEMAP_TEST_HUB_API_PORT": str(free_port()),
+            "CASEMAP_TEST_PROXY_API_PORT": str(free_port()),
+            "CASEMAP_HUB_BIND_URL": self.url,
+            "CASEMAP_NOTEBOOKS": str(self.notebooks),
+            # A long timeout: the culler runs (its config is under test) but stops nobody.
+            "CASEMAP_HUB_IDLE_TIMEOUT": "3600",
+        }
+        for leaked in ("CASEMAP_HOME", "CASEMAP_EXPORTS", "JUPYTERHUB_API_TOKEN"):
+            env.pop(leaked, None)
+        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "jupyterhub", "-f", str(TEST_CONFIG)],
+                cwd=self.root,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"JupyterHub exited with {self.proc.returncode}:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/hub/api/", timeout=2) as r:
+                    if r.status == 200:
+                        self.remember_processes()
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.3)
+        raise TimeoutError(f"JupyterHub did not answer within {timeout}s:\n{self.log()}")
+
+    def log(self, tail: int = 60) -> str:
+        if not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-tail:])
+
+    def remember_processes(self) -> list[psutil.Process]:
+        """Every process the hub started so far, including servers in their own sessions."""
+        if self.proc is None:
+            return []
+        try:
+            hub = psutil.Process(self.proc.pid)
+            found = [hub, *hub.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            found = []
+        # A server whose parent died is re-parented away from the hub; its working folder
+        # (a home under our temporary folder) still gives it away.
+        for p in psutil.process_iter(["cwd"]):
+            cwd = p.info.get("cwd") or ""
+            if cwd.startswith(str(self.root)):
+                found.append(p)
+                try:
+                    found.extend(p.children(recursive=True))
+                except psutil.NoSuchProcess:
+                    pass
+        for p in found:
+            self._seen.setdefault(p.pid, p)
+        return list(self._seen.values())
+
+    def server_processes(self, user: str) -> list[psutil.Process]:
+        """The user's single-user server and every process under it (their kernels)."""
+        home = str(self.home(user))
+        for p in self.remember_processes():
+            try:
+                if p.cwd() == home and "jupyterhub.singleuser" in " ".join(p.cmdline()):
+                    return [p, *p.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                continue
+        return []
+
+    def stop(self) -> None:
+        """End the hub gracefully, then anything it started that is still running."""
+        procs = self.remember_processes()
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        alive = [p for p in procs if p.is_running()]
+        for p in alive:
+            try:
+                p.terminate()
+            except psutil.NoSuchProcess:
+                pass
+        _, alive = psutil.wait_procs(alive, timeout=5)
+        for p in alive:
+            try:
+                p.kill()
+            except psutil.NoSuchProcess:
+                pass
+        psutil.wait_procs(alive, timeout=5)
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium, headless, with nothing phoning home."""
+    return playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+
+
+def sign_in(context, hub: LocalHub, user: str, timeout_ms: float = 120_000):
+    """Sign in through the hub's login page; return the page once the hub sent us to the workbook."""
+    page = context.new_page()
+    # Offline determinism: only the loopback hub may be reached (CDN fonts would stall `load`).
+    page.route(
+        "**/*",
+        lambda route: route.continue_()
+        if route.request.url.startswith(hub.url)
+        else route.abort(),
+    )
+    page.goto(f"{hub.url}/hub/login", wait_until="domcontentloaded")
+    page.fill("#username_input", user)
+    page.fill("#password_input", hub.password)
+    page.click("#login_submit")
+    page.wait_for_url(f"{hub.url}/user/{user}/voila/**", timeout=timeout_ms)
+    return page
