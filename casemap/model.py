@@ -23,6 +23,8 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    StrictBool,
+    StrictInt,
     ValidationError,
     model_serializer,
     model_validator,
@@ -122,7 +124,7 @@ class Record(Strict):
     source: Source | None = None
     source_detail: str | None = None
     quote: str | None = None
-    confidential: bool = False
+    confidential: StrictBool = False
 
     @property
     def date(self) -> dates.EdtfDate | None:
@@ -217,7 +219,7 @@ class WorkerSafety(Strict):
     violence_outside_family: list[Record] = Field(default_factory=list)
     flags: list[SafetyFlag] = Field(default_factory=list)
     visit_plan: str | None = None
-    survivor_notified_before_contact: bool | None = None
+    survivor_notified_before_contact: StrictBool | None = None
 
 
 class Consultation(Strict):
@@ -246,7 +248,7 @@ class Review(Strict):
 class HistoryEntry(Strict):
     at: AwareDatetime
     by: str = ""
-    revision: int = Field(ge=0)
+    revision: StrictInt = Field(ge=0)
     summary: str = ""
 
 
@@ -259,7 +261,7 @@ class Case(Strict):
     jurisdiction: str | None = None
     created: AwareDatetime | None = None
     updated: AwareDatetime | None = None
-    revision: int = Field(default=0, ge=0)
+    revision: StrictInt = Field(default=0, ge=0)
     people: list[Person] = Field(default_factory=list)
     behaviours: list[Behaviour] = Field(default_factory=list)
     efforts: list[ProtectiveEffort] = Field(default_factory=list)
@@ -623,7 +625,9 @@ def without_record(case: Case, record_id: str) -> Case:
 
     def strip(value: Any) -> Any:
         if isinstance(value, list):
-            return [strip(v) for v in value if not (isinstance(v, dict) and v.get("id") == record_id)]
+            return [
+                strip(v) for v in value if not (isinstance(v, dict) and v.get("id") == record_id)
+            ]
         if isinstance(value, dict):
             out = {}
             for k, v in value.items():

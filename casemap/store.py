@@ -242,7 +242,8 @@ def describe_changes(before: dict[str, Any] | None, after: dict[str, Any]) -> st
         added = len(set(b) - set(a))
         removed = len(set(a) - set(b))
         changed = sum(1 for k in set(a) & set(b) if a[k] != b[k])
-        bits = [f"{n} {w}" for n, w in ((added, "added"), (changed, "changed"), (removed, "removed")) if n]
+        counts = ((added, "added"), (changed, "changed"), (removed, "removed"))
+        bits = [f"{n} {w}" for n, w in counts if n]
         if bits:
             parts.append(f"{section}: {', '.join(bits)}")
     return "; ".join(parts) or "no change"
@@ -255,7 +256,8 @@ def _disk_revision(path: Path) -> tuple[int, dict[str, Any]] | None:
     data = _decode(path)
     if not isinstance(data, dict) or not isinstance(data.get("revision", 0), int):
         raise CasefileError(
-            path, [Problem("revision", "the file on disk is not a readable casefile; not overwritten")]
+            path,
+            [Problem("revision", "the file on disk is not a readable casefile; not overwritten")],
         )
     return data.get("revision", 0), data
 
