@@ -1,0 +1,236 @@
+"""Small input widgets the record editors are built from.
+
+Each has a ``value`` in casefile terms (an id, a tuple of ids, an EDTF string or None) so the
+editor can read and fill a form without knowing which widget is which.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import ipywidgets as ipw
+import traitlets
+
+from casemap import dates, taxonomy
+
+FULL = ipw.Layout(width="100%")
+
+
+def describe(label: str) -> ipw.HTML:
+    out = ipw.HTML(f"<span class='cm-field-label'>{html.escape(label)}</span>")
+    out.add_class("cm-field-label-box")
+    return out
+
+
+class TaxonomyChoice(ipw.VBox):
+    """A dropdown of one taxonomy, with the chosen term's help text beneath it."""
+
+    value = traitlets.Any(None, allow_none=True)
+
+    def __init__(
+        self,
+        kind: str,
+        *,
+        optional: bool = False,
+        none_label: str = "Not recorded",
+        only: Sequence[str] | None = None,
+    ):
+        self.kind = kind
+        terms = [t for t in taxonomy.terms(kind) if only is None or t.id in only]
+        options: list[tuple[str, str | None]] = [(t.label, t.id) for t in terms]
+        if optional:
+            options.insert(0, (none_label, None))
+        self.dropdown = ipw.Dropdown(options=options, layout=ipw.Layout(width="100%"))
+        self.help = ipw.HTML()
+        self.help.add_class("cm-help")
+        super().__init__(children=[self.dropdown, self.help])
+        self.add_class(f"cm-choice-{kind}")
+        self.value = self.dropdown.value
+        self._show_help()
+        self.dropdown.observe(self._from_dropdown, names="value")
+
+    def _from_dropdown(self, change: dict) -> None:
+        self.value = change["new"]
+        self._show_help()
+
+    @traitlets.observe("value")
+    def _to_dropdown(self, change: dict) -> None:
+        if self.dropdown.value != change["new"]:
+            self.dropdown.value = change["new"]
+
+    def _show_help(self) -> None:
+        text = taxonomy.help_text(self.kind, self.dropdown.value) if self.dropdown.value else ""
+        self.help.value = f"<span>{html.escape(text)}</span>" if text else ""
+
+
+class PersonChoice(ipw.Dropdown):
+    """One person of the case, by label (names stay out of option lists on a shared screen)."""
+
+    def __init__(self, *, optional: bool = False):
+        super().__init__(options=[], layout=ipw.Layout(width="100%"))
+        self.optional = optional
+
+    def set_people(self, people: Sequence[tuple[str, str]]) -> None:
+        current = self.value
+        options: list[tuple[str, str | None]] = list(people)
+        if self.optional:
+            options.insert(0, ("Not recorded", None))
+        ids = [v for _, v in options]
+        if [tuple(o) for o in self.options] != options:
+            self.options = options
+        want = current if current in ids else (ids[0] if ids else None)
+        if self.value != want:
+            self.value = want
+
+
+class PeoplePicker(ipw.HBox):
+    """Toggle buttons, one per person; ``value`` is the tuple of chosen ids in case order."""
+
+    value = traitlets.Tuple()
+
+    def __init__(self) -> None:
+        super().__init__(layout=ipw.Layout(flex_flow="row wrap"))
+        self.add_class("cm-people-picker")
+        self.buttons: dict[str, ipw.ToggleButton] = {}
+        self._syncing = False
+        self._people: list[tuple[str, str]] | None = None
+
+    def set_people(self, people: Sequence[tuple[str, str]]) -> None:
+        if list(people) == self._people:
+            return  # rebuilding would create new widget models for nothing
+        self._people = list(people)
+        keep = set(self.value)
+        buttons = {}
+        for label, pid in people:
+            b = ipw.ToggleButton(
+                description=label, value=pid in keep, layout=ipw.Layout(width="auto")
+            )
+            b.add_class("cm-person-toggle")
+            b.observe(self._from_buttons, names="value")
+            buttons[pid] = b
+        self.buttons = buttons
+        self.children = list(buttons.values())
+        self._set(tuple(pid for pid in buttons if pid in keep))
+        if not buttons:
+            self.children = [
+                ipw.HTML(
+                    "<span class='cm-help'>No one of this role yet: add people in step 1.</span>"
+                )
+            ]
+
+    def _set(self, value: tuple) -> None:
+        self._syncing = True
+        try:
+            self.value = value
+        finally:
+            self._syncing = False
+
+    def _from_buttons(self, change: dict) -> None:
+        if not self._syncing:
+            self._set(tuple(pid for pid, b in self.buttons.items() if b.value))
+
+    @traitlets.observe("value")
+    def _to_buttons(self, change: dict) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            for pid, b in self.buttons.items():
+                b.value = pid in change["new"]
+        finally:
+            self._syncing = False
+
+
+class RecordPicker(ipw.SelectMultiple):
+    """Several records of the case (e.g. the behaviours an impact was caused by)."""
+
+    def __init__(self) -> None:
+        super().__init__(options=[], rows=5, layout=ipw.Layout(width="100%"))
+
+    def set_records(self, records: Sequence[tuple[str, str]]) -> None:
+        keep = set(self.value)
+        if [tuple(o) for o in self.options] != list(records):
+            self.options = list(records)
+        want = tuple(rid for _, rid in records if rid in keep)
+        if self.value != want:
+            self.value = want
+
+
+class DateField(ipw.VBox):
+    """An EDTF date with live validation; ``value`` is the text, or None when empty.
+
+    ``valid`` is False while the text is not a date of the casemap/1 subset.
+    """
+
+    value = traitlets.Unicode(None, allow_none=True)
+    valid = traitlets.Bool(True)
+
+    def __init__(self, placeholder: str = "e.g. 2024-03, 2024-03~ or 2023-06/2024-01"):
+        self.text = ipw.Text(
+            placeholder=placeholder, continuous_update=True, layout=ipw.Layout(width="100%")
+        )
+        self.feedback = ipw.HTML()
+        self.feedback.add_class("cm-date-feedback")
+        super().__init__(children=[self.text, self.feedback])
+        self.add_class("cm-date")
+        self.text.observe(self._from_text, names="value")
+
+    def _from_text(self, change: dict) -> None:
+        text = change["new"].strip()
+        if not text:
+            self.valid, self.feedback.value = True, ""
+            self._set_value(None)
+            return
+        try:
+            d = dates.parse(text)
+        except dates.DateError as e:
+            self.valid = False
+            self.feedback.value = f"<span class='cm-invalid'>{html.escape(str(e))}</span>"
+            return
+        self.valid = True
+        self.feedback.value = f"<span class='cm-valid'>{html.escape(explain(d))}</span>"
+        self._set_value(text)
+
+    def _set_value(self, value: str | None) -> None:
+        if self.value != value:
+            self.value = value
+
+    @traitlets.observe("value")
+    def _to_text(self, change: dict) -> None:
+        new = change["new"] or ""
+        if self.text.value.strip() != new:
+            self.text.value = new
+
+
+def explain(d: dates.EdtfDate) -> str:
+    """A date in words, for the live check under a date box."""
+
+    def point(p: dates.Point) -> str:
+        if p.precision == "year":
+            words = f"{p.earliest.year}"
+        elif p.precision == "month":
+            words = p.earliest.strftime("%B %Y")
+        else:
+            words = f"{p.earliest.day} {p.earliest.strftime('%B %Y')}"
+        if p.approximate:
+            words = "about " + words
+        if p.uncertain:
+            words = "possibly " + words
+        return words
+
+    if d.ongoing:
+        return f"from {point(d.start)}, ongoing"
+    if d.end is not None:
+        return f"from {point(d.start)} to {point(d.end)}"
+    return point(d.start)
+
+
+class OptionalBool(ipw.Dropdown):
+    """Yes / No / Not known, for a field that may be unknown."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            options=[("Not known", None), ("Yes", True), ("No", False)],
+            layout=ipw.Layout(width="12em"),
+        )

@@ -1,0 +1,73 @@
+"""The missing-information panel: what is not known yet, by critical component.
+
+Always visible beside the steps, recomputed whenever the case changes.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+import ipywidgets as ipw
+
+from casemap.analysis.gaps import COMPONENTS, component_title, find_gaps
+
+from .session import Session
+
+
+def findings_html(findings: Sequence[Any]) -> str:
+    """Findings grouped by component (1 to 5, then the rest), each with its question."""
+    groups: list[int | None] = [*COMPONENTS, None]
+    parts = []
+    for component in groups:
+        mine = [f for f in findings if f.component == component]
+        gaps = sum(1 for f in mine if f.severity == "gap")
+        if component is None and not mine:
+            continue
+        number = f"{component} · " if component else ""
+        count = (
+            f"<span class='cm-count cm-count-gap'>{gaps} to find out</span>"
+            if gaps
+            else "<span class='cm-count cm-count-ok'>nothing missing</span>"
+            if not mine
+            else f"<span class='cm-count'>{len(mine)} note{'s' if len(mine) != 1 else ''}</span>"
+        )
+        items = "".join(
+            f"<li class='cm-finding cm-finding-{html.escape(f.severity)}' data-rule='{html.escape(f.rule)}'>"
+            f"{html.escape(f.message)}"
+            + (
+                f"<br><span class='cm-question'>Ask: {html.escape(f.question)}</span>"
+                if f.question
+                else ""
+            )
+            + "</li>"
+            for f in mine
+        )
+        parts.append(
+            f"<details class='cm-component' data-component='{component or ''}'{' open' if gaps else ''}>"
+            f"<summary><b>{number}{html.escape(component_title(component))}</b> {count}</summary>"
+            f"<ul>{items}</ul></details>"
+        )
+    return "".join(parts)
+
+
+class FindingsPanel(ipw.VBox):
+    """Missing information in the open case, grouped by critical component."""
+
+    def __init__(self, session: Session, *, guard=lambda f: f):
+        self.session = session
+        self.heading = ipw.HTML("<h3 class='cm-panel-title'>Missing information</h3>")
+        self.body = ipw.HTML()
+        self.body.add_class("cm-findings-body")
+        super().__init__([self.heading, self.body])
+        self.add_class("cm-findings")
+        self.findings: list[Any] = []
+        session.observe(guard(lambda change: self.refresh()), names="case")
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.findings = find_gaps(self.session.case)
+        new = findings_html(self.findings)
+        if new != self.body.value:
+            self.body.value = new

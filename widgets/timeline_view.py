@@ -1,0 +1,105 @@
+"""The timeline of the open case, with filters; redrawn when the case changes.
+
+Drawing needs matplotlib, which is slow to import; the first drawing happens when the timeline
+is first shown, so the workbook is interactive before matplotlib is loaded.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import ipywidgets as ipw
+
+from casemap import taxonomy
+
+from .fields import DateField, PeoplePicker, describe
+from .session import Session
+
+log = logging.getLogger(__name__)
+
+
+class TimelineView(ipw.VBox):
+    """Timeline of the open case (an Image), redrawn when the case or a filter changes."""
+
+    def __init__(self, session: Session, *, guard=lambda f: f, visible: bool = False):
+        self.session = session
+        self.visible = visible
+        self.stale = True
+        self.draws = 0
+        self.date_from = DateField(placeholder="from, e.g. 2022")
+        self.date_to = DateField(placeholder="to, e.g. 2024-06")
+        self.categories = ipw.SelectMultiple(
+            options=[(t.label, t.id) for t in taxonomy.terms("behaviour_category")],
+            rows=5,
+            layout=ipw.Layout(width="100%"),
+        )
+        self.categories.add_class("cm-timeline-categories")
+        self.people = PeoplePicker()
+        self.links = ipw.Checkbox(value=True, description="Show caused-by links", indent=False)
+        self.image = ipw.Image(format="png", layout=ipw.Layout(width="100%", max_width="1100px"))
+        self.image.add_class("cm-timeline-image")
+        self.note = ipw.HTML()
+        self.note.add_class("cm-timeline-note")
+        filters = ipw.HBox(
+            [
+                ipw.VBox([describe("From"), self.date_from], layout=ipw.Layout(width="14em")),
+                ipw.VBox([describe("To"), self.date_to], layout=ipw.Layout(width="14em")),
+                ipw.VBox(
+                    [describe("Only these kinds of behaviour (none chosen: all)"), self.categories],
+                    layout=ipw.Layout(width="22em"),
+                ),
+                ipw.VBox(
+                    [describe("Only records about"), self.people, self.links],
+                    layout=ipw.Layout(flex="1"),
+                ),
+            ],
+            layout=ipw.Layout(flex_flow="row wrap", gap="12px"),
+        )
+        filters.add_class("cm-timeline-filters")
+        super().__init__([filters, self.note, self.image])
+        self.add_class("cm-timeline")
+        redraw = guard(lambda change: self.refresh())
+        session.observe(redraw, names="case")
+        for w in (self.date_from, self.date_to, self.categories, self.people, self.links):
+            w.observe(redraw, names="value")
+        self._people()
+
+    def _people(self) -> None:
+        self.people.set_people([(p.label, p.id) for p in self.session.case.people])
+
+    def show(self) -> None:
+        """The timeline became visible: draw it if anything changed while it was hidden."""
+        self.visible = True
+        if self.stale:
+            self.refresh()
+
+    def options(self) -> Any:
+        from casemap.render.timeline import TimelineOptions
+
+        return TimelineOptions(
+            date_from=self.date_from.value if self.date_from.valid else None,
+            date_to=self.date_to.value if self.date_to.valid else None,
+            categories=tuple(self.categories.value) or None,
+            people=tuple(self.people.value) or None,
+            links=self.links.value,
+            audience="consultation",
+        )
+
+    def refresh(self) -> None:
+        if not self.visible:
+            self.stale = True
+            return
+        self._people()
+        from casemap.render.timeline import draw_timeline, to_bytes
+
+        case = self.session.case
+        fig = draw_timeline(case, self.options())
+        self.image.value = to_bytes(fig, "png")
+        self.stale = False
+        self.draws += 1
+        self.note.value = (
+            "<span class='cm-help'>Nothing dated yet: add dates to records to place them here.</span>"
+            if not any(r.when for _, r in case.records())
+            else ""
+        )
