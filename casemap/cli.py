@@ -152,6 +152,60 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    """Missing information by critical component; findings are not an error, so exit 0."""
+    from .analysis import gaps  # here, not at the top: each subcommand's lines stay in its block
+
+    case = _load_or_exit(args.path)
+    if isinstance(case, int):
+        return case
+    findings = gaps.find_gaps(case)
+    if args.json:
+        print(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
+    else:
+        print(f"casemap check {case.case_id}: {gaps.format_findings(findings)}")
+    return 0
+
+
+# -- supervision and training (issue 6) -----------------------------------------------------
+
+
+def _cmd_caseload(args: argparse.Namespace) -> int:
+    """Practice across a folder of casefiles, in counts and case ids only; bad files skipped."""
+    from .analysis import caseload
+
+    folder = Path(args.dir)
+    if not folder.is_dir():
+        _err(f"casemap caseload: {folder}: no such folder")
+        return 2
+    summary = caseload.summarise(store.list_cases(folder))
+    if args.csv:
+        try:
+            Path(args.csv).write_text(caseload.to_csv(summary), encoding="utf-8")
+        except OSError as e:
+            _err(f"casemap caseload: cannot write {args.csv}: {e.strerror}")
+            return 2
+    print(caseload.to_json(summary) if args.json else caseload.format_text(summary))
+    return 0
+
+
+def _cmd_deidentify(args: argparse.Namespace) -> int:
+    """Write a de-identified training copy of a casefile (the training audience)."""
+    from .render.audience import deidentify_case
+
+    case = _load_or_exit(args.path)
+    if isinstance(case, int):
+        return case
+    out = Path(args.output)
+    if out.exists():
+        _err(f"casemap deidentify: {out} exists; choose a new file name")
+        return 2
+    training = deidentify_case(case, seed=args.seed)
+    saved = store.save(training, out, by="casemap deidentify")
+    print(f"{out}: training copy {saved.case_id}")
+    return 0
+
+
 # -- parser ----------------------------------------------------------------------------------
 
 
@@ -183,6 +237,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_schema)
 
     # -- further subcommands are registered below, one block each --------------------------
+
+    p = sub.add_parser(
+        "check", help="missing information by critical component, with the question to ask next"
+    )
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="print the findings as a JSON list")
+    p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser(
+        "caseload",
+        help="practice across a folder of casefiles: review criteria, missing information, "
+        "wording (counts and case ids only)",
+    )
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.add_argument("--csv", metavar="FILE", help="also write the figures to FILE as CSV")
+    p.set_defaults(func=_cmd_caseload)
+
+    p = sub.add_parser(
+        "deidentify", help="write a de-identified training copy of a casefile"
+    )
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="the new casefile")
+    p.add_argument("--seed", help="varies the date shift and the training id (optional)")
+    p.set_defaults(func=_cmd_deidentify)
 
     return parser
 
