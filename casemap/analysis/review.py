@@ -407,9 +407,13 @@ def suggest(
     return "met", "Recorded, and no missing-information gap or wording finding is open."
 
 
-def evidence(case: Case) -> dict[str, Evidence]:
-    """For each of the eight criteria, in order, what the case shows and a suggested rating."""
-    findings = gaps.find_gaps(case)
+def evidence(case: Case, findings: Sequence[gaps.Finding] | None = None) -> dict[str, Evidence]:
+    """For each of the eight criteria, in order, what the case shows and a suggested rating.
+
+    ``findings`` are the case's gap findings when the caller has them already (the caseload).
+    """
+    if findings is None:
+        findings = gaps.find_gaps(case)
     by_criterion: dict[str, list[gaps.Finding]] = {c: [] for c in CRITERIA}
     for f in findings:
         for c in criteria_of_finding(f):
