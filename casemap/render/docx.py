@@ -1,0 +1,115 @@
+"""The consultation summary as a Word document (python-docx): headings, tables, the timeline.
+
+Case text goes into text runs, never into markup, so it cannot become formatting; control
+characters XML cannot hold are removed when the summary is built (``summary.clean``).
+"""
+
+from __future__ import annotations
+
+import io
+
+from .summary import DISCLAIMER, Block, Bullets, Figure, Para, Run, Summary, Table
+
+_MARK_RED = (0x8B, 0x1A, 0x1A)
+_MUTED = (0x57, 0x60, 0x6A)
+
+
+def write_docx(summary: Summary) -> bytes:
+    """The DOCX bytes of a summary: audience and marking first, then the sections in order."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm, Pt, RGBColor
+
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.left_margin = section.right_margin = Cm(1.8)
+    section.top_margin = section.bottom_margin = Cm(1.8)
+    doc.styles["Normal"].font.name = "Calibri"
+    doc.styles["Normal"].font.size = Pt(10)
+    doc.core_properties.title = f"{summary.heading} ({summary.audience_label})"
+    doc.core_properties.author = ""
+    doc.core_properties.comments = summary.marking
+
+    # Every page carries the marking in its header, as the PDF does.
+    header = section.header.paragraphs[0]
+    run = header.add_run(summary.marking)
+    run.font.size = Pt(8)
+    run.font.color.rgb = RGBColor(*(_MARK_RED if summary.confidential else _MUTED))
+
+    marking = doc.add_paragraph()
+    run = marking.add_run(summary.marking)
+    run.bold = summary.confidential
+    run.font.color.rgb = RGBColor(*(_MARK_RED if summary.confidential else _MUTED))
+    doc.add_heading(summary.heading, level=0)
+    doc.add_paragraph(summary.title).runs[0].font.size = Pt(13)
+    audience = doc.add_paragraph()
+    audience.add_run("Audience: ").bold = True
+    audience.add_run(summary.audience_label)
+    if summary.confidential:
+        banner = doc.add_paragraph().add_run("CONFIDENTIAL")
+        banner.bold = True
+        banner.font.size = Pt(14)
+        banner.font.color.rgb = RGBColor(*_MARK_RED)
+    doc.add_paragraph(summary.scope)
+    doc.add_paragraph("   ".join(f"{k}: {v}" for k, v in summary.facts))
+    disclaimer = doc.add_paragraph().add_run(DISCLAIMER)
+    disclaimer.italic = True
+    disclaimer.font.size = Pt(8)
+
+    for sec in summary.sections:
+        if sec.mark:
+            mark = doc.add_paragraph().add_run(sec.mark)
+            mark.bold = True
+            mark.font.color.rgb = RGBColor(*_MARK_RED)
+        doc.add_heading(sec.title, level=1 if sec.level <= 2 else 2)
+        for block in sec.blocks:
+            _block(doc, block)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _runs(paragraph: object, runs: tuple[Run, ...]) -> None:
+    for r in runs:
+        run = paragraph.add_run(r.text)  # type: ignore[attr-defined]
+        run.bold = r.strong or None
+        run.italic = r.em or None
+
+
+def _block(doc: object, block: Block) -> None:
+    from docx.shared import Cm, Pt, RGBColor
+
+    if isinstance(block, Para):
+        para = doc.add_paragraph()  # type: ignore[attr-defined]
+        _runs(para, block.runs)
+        if block.style == "note":
+            for run in para.runs:
+                run.italic = True
+                run.font.color.rgb = RGBColor(*_MUTED)
+        elif block.style == "warning":
+            for run in para.runs:
+                run.bold = True
+                run.font.color.rgb = RGBColor(*_MARK_RED)
+    elif isinstance(block, Bullets):
+        style = "List Number" if block.numbered else "List Bullet"
+        for item in block.items:
+            _runs(doc.add_paragraph(style=style), item)  # type: ignore[attr-defined]
+    elif isinstance(block, Table):
+        table = doc.add_table(rows=1, cols=len(block.header))  # type: ignore[attr-defined]
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, block.header, strict=True):
+            cell.text = ""
+            run = cell.paragraphs[0].add_run(text)
+            run.bold = True
+        for row in block.rows:
+            cells = table.add_row().cells
+            for cell, text in zip(cells, row, strict=True):
+                cell.paragraphs[0].add_run(text).font.size = Pt(9)
+    elif isinstance(block, Figure):
+        doc.add_picture(io.BytesIO(block.png), width=Cm(17))  # type: ignore[attr-defined]
+        caption = doc.add_paragraph().add_run(block.caption)  # type: ignore[attr-defined]
+        caption.italic = True
+        caption.font.size = Pt(8)
+    else:  # pragma: no cover - the document model has exactly these blocks
+        raise TypeError(block)
