@@ -24,7 +24,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-from casemap import taxonomy
+from casemap import dates, taxonomy
 from casemap.model import Case, Person, Record
 
 Severity = Literal["gap", "note"]
@@ -279,7 +279,9 @@ def _single_category(case: Case) -> list[Hit]:
             _ids(case.behaviours),
             {
                 "behaviours": _count(len(case.behaviours), "behaviour"),
-                "category": _category("behaviour_category", category),
+                "category": "recorded as 'other'"
+                if category == "other"
+                else _category("behaviour_category", category),
             },
         )
     ]
@@ -621,11 +623,38 @@ def _quoted_by(case: Case, source: str) -> bool:
     return any(r.source == source and (r.quote or "").strip() for _, r in case.records())
 
 
+_TALKING_AGE_YEARS = 4
+
+
+def _children_who_can_be_asked(case: Case) -> list[Person]:
+    """Children old enough to be asked, by the latest date in the case (no "today": pure).
+
+    A child with no birth date counts: we do not know that they cannot be asked.
+    """
+    known_to = max(
+        (d.latest or d.earliest for r in _sourced_records(case) if (d := r.date) is not None),
+        default=None,
+    )
+    out = []
+    for child in case.children:
+        born = dates.parse_or_none(child.birth_date)
+        if born is None or known_to is None:
+            out.append(child)
+        elif known_to.year - born.earliest.year > _TALKING_AGE_YEARS or (
+            known_to.year - born.earliest.year == _TALKING_AGE_YEARS
+            and (known_to.month, known_to.day) >= (born.earliest.month, born.earliest.day)
+        ):
+            out.append(child)
+    return out
+
+
 @_rule("voice.no_child_quote")
 def _no_child_quote(case: Case) -> list[Hit]:
-    if not case.children or _quoted_by(case, "child"):
+    # A baby's voice is what a worker observes, not a quote: only children who can be asked.
+    children = _children_who_can_be_asked(case)
+    if not children or _quoted_by(case, "child"):
         return []
-    return [Hit(tuple(c.id for c in case.children), {"children": _children_words(case)})]
+    return [Hit(_ids(children), {"children": _join([c.label for c in children])})]
 
 
 @_rule("voice.no_survivor_quote")

@@ -327,6 +327,28 @@ def test_a_case_with_no_behaviours_is_one_pattern_gap_not_one_per_child():
     assert rules.count("child_harm.none") == 1
 
 
+@pytest.mark.parametrize(
+    ("births", "asked"),
+    [
+        ({"c1": "2021-06", "c2": "2022"}, ()),  # 2 and 1 at the latest record (2023, to Dec)
+        ({"c1": "2015", "c2": "2022"}, ("c1",)),
+        ({"c1": "2019-10-01", "c2": "2020-02"}, ("c1",)),  # c1 is 4 by then, c2 not yet
+        ({}, ("c1", "c2")),  # no birth date: we do not know they cannot be asked
+    ],
+)
+def test_a_childs_own_words_are_asked_for_only_when_the_child_can_talk(births, asked):
+    """voice.no_child_quote names the children old enough to be asked, and none if none is."""
+
+    def change(d: dict[str, Any]) -> None:
+        _no_child_quote(d)
+        for p in d["people"]:
+            if p["id"] in births:
+                p["birth_date"] = births[p["id"]]
+
+    found = [f for f in check(changed(change)) if f.rule == "voice.no_child_quote"]
+    assert tuple(i for f in found for i in f.ids) == asked
+
+
 # -- the phrase rules: her plan, his success indicators ----------------------------------------
 
 
