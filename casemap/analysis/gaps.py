@@ -544,6 +544,16 @@ def _indicator_missing(case: Case) -> list[Hit]:
     return [Hit(_ids(missing), {"items": _count(len(missing), "item")})]
 
 
+@_rule("plans.more_on_her")
+def _more_on_her(case: Case) -> list[Hit]:
+    # Keep her tasks minimal and put the change tasks on him (domain.md 3, item 32).
+    hers, his = len(case.plans.survivor), len(case.plans.perpetrator)
+    if not his or hers <= his:
+        return []  # no plan for him at all is plans.no_perpetrator_plan
+    words = {"survivor_items": _count(hers, "item"), "perpetrator_items": _count(his, "item")}
+    return [Hit(_ids(case.plans.survivor), words)]
+
+
 def _statement_missing(case: Case, kind: str) -> list[Hit]:
     if not case.behaviours:
         return []  # nothing of his mapped yet: the pattern gaps come first
@@ -605,6 +615,15 @@ def _no_visit_plan(case: Case) -> list[Hit]:
     if not _worker_safety_concern(case) or (case.worker_safety.visit_plan or "").strip():
         return []
     return [Hit(_concern_ids(case))]
+
+
+@_rule("worker_safety.risk_flags_no_plan")
+def _risk_flags_no_plan(case: Case) -> list[Hit]:
+    ws = case.worker_safety
+    if not ws.flags or _worker_safety_concern(case) or (ws.visit_plan or "").strip():
+        return []  # a concern about workers with no plan is already the gap above
+    # Which flags stays in the restricted section: findings reach wider audiences.
+    return [Hit()]
 
 
 @_rule("worker_safety.survivor_not_notified")
