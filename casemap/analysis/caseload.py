@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from casemap.model import Case
 
-from . import gaps, review
+from . import gaps, language, review
 
 TOP_FINDINGS = 10
 
@@ -98,15 +98,6 @@ class Caseload:
         return 1000 * self.language_findings / self.words if self.words else None
 
 
-def _lint(case: Case) -> tuple[int, int]:
-    """(wording findings, words) for one case."""
-    try:
-        from . import language
-    except ImportError:  # TEMPORARY until casemap.analysis.language lands
-        return 0, 0
-    return len(language.lint_case(case)), language.word_count(case)
-
-
 def _where(error: Any) -> str:
     """Where a casefile's problems are, without quoting any value from the file."""
     problems = list(getattr(error, "problems", []) or [])
@@ -137,18 +128,19 @@ def summarise(listings: Iterable[Listing]) -> Caseload:
         case = item.case
         case_ids.append(case.case_id)
         found = gaps.find_gaps(case)
+        wording_found = language.lint_case(case)
         fired.update({f.rule for f in found})
         latest = review.latest_review(case)
         rated = {c: r.rating for c, r in latest.ratings.items()} if latest else {}
         suggested = {}
         if any(c not in rated for c in review.CRITERIA):
-            suggested = {c: e.suggested for c, e in review.evidence(case, found).items()}
+            ev = review.evidence(case, found, wording_found)
+            suggested = {c: e.suggested for c, e in ev.items()}
         for c in review.CRITERIA:
             tallies[c][rated.get(c) or suggested[c]] += 1
             from_review[c] += c in rated
-        n_findings, n_words = _lint(case)
-        findings_total += n_findings
-        words += n_words
+        findings_total += len(wording_found)
+        words += language.word_count(case)
         if not case.plans.perpetrator:
             no_plan.append(case.case_id)
         ws = case.worker_safety

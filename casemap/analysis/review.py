@@ -24,7 +24,7 @@ from typing import Any
 from casemap import dates, taxonomy
 from casemap.model import Case, Record
 
-from . import gaps
+from . import gaps, language
 
 CRITERIA: tuple[str, ...] = taxonomy.ids("review_criterion")
 RATINGS: tuple[str, ...] = taxonomy.ids("rating")
@@ -129,7 +129,7 @@ class Evidence:
     counts: dict[str, int]
     examples: tuple[Example, ...]
     gaps: tuple[gaps.Finding, ...]
-    language: tuple[Any, ...]
+    language: tuple[language.CaseLanguageFinding, ...]
     suggested: str
     reason: str
 
@@ -361,17 +361,13 @@ def criteria_of_finding(finding: gaps.Finding) -> tuple[str, ...]:
     return RULE_CRITERIA.get(finding.rule) or AREA_CRITERIA.get(finding.area, ())
 
 
-def _lint(case: Case) -> list[tuple[str, Any]]:
-    """Wording findings in the case's records, each with the id of the record that holds it."""
-    try:
-        from . import language
-    except ImportError:  # TEMPORARY until casemap.analysis.language lands
-        return []
-    return [(lf.record_id, lf) for lf in language.lint_case(case)]
-
-
-def _criterion_of_section(section: str) -> str | None:
-    return SECTION_CRITERION.get(section)
+def criteria_of_wording(section: str | None, operation: str) -> tuple[str, ...]:
+    """The criteria a wording finding bears on: the one whose records hold it, and
+    partnership with the survivor wherever the wording blames her (operation BV)."""
+    out = [c for c in (SECTION_CRITERION.get(section or ""),) if c]
+    if operation == "BV" and "partnership_with_survivor" not in out:
+        out.append("partnership_with_survivor")
+    return tuple(out)
 
 
 _CHILD_CRITERIA = ("harm_to_child_documented", "child_impact_documented")
@@ -407,22 +403,28 @@ def suggest(
     return "met", "Recorded, and no missing-information gap or wording finding is open."
 
 
-def evidence(case: Case, findings: Sequence[gaps.Finding] | None = None) -> dict[str, Evidence]:
+def evidence(
+    case: Case,
+    findings: Sequence[gaps.Finding] | None = None,
+    wording_findings: Sequence[language.CaseLanguageFinding] | None = None,
+) -> dict[str, Evidence]:
     """For each of the eight criteria, in order, what the case shows and a suggested rating.
 
-    ``findings`` are the case's gap findings when the caller has them already (the caseload).
+    ``findings`` and ``wording_findings`` are the case's gap and language findings when the
+    caller has them already (the caseload computes them once per case).
     """
     if findings is None:
         findings = gaps.find_gaps(case)
+    if wording_findings is None:
+        wording_findings = language.lint_case(case)
     by_criterion: dict[str, list[gaps.Finding]] = {c: [] for c in CRITERIA}
     for f in findings:
         for c in criteria_of_finding(f):
             by_criterion[c].append(f)
     wording: dict[str, list[Any]] = {c: [] for c in CRITERIA}
     sections = {r.id: s for s, r in case.records()}
-    for record_id, lf in _lint(case):
-        c = _criterion_of_section(sections.get(record_id, ""))
-        if c is not None:
+    for lf in wording_findings:
+        for c in criteria_of_wording(sections.get(lf.record), lf.finding.operation):
             wording[c].append(lf)
     has_children = bool(case.children)
     out = {}

@@ -184,3 +184,14 @@ def test_cli_missing_folder(tmp_path, capsys):
     """A folder that does not exist is a plain error, exit 2."""
     assert main(["caseload", str(tmp_path / "nope")]) == 2
     assert "no such folder" in capsys.readouterr().err
+
+
+def test_language_per_1000_words(summary, cases):
+    """Wording findings and words are the sums over the cases, and the rate is their ratio."""
+    from casemap.analysis import language
+
+    findings = sum(len(language.lint_case(c)) for c in cases)
+    words = sum(language.word_count(c) for c in cases)
+    assert (summary.language_findings, summary.words) == (findings, words)
+    assert words > 0
+    assert summary.language_per_1000_words == pytest.approx(1000 * findings / words)

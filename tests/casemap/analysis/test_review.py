@@ -197,3 +197,24 @@ def test_avoidance_signs(weak, text, found):
 def test_criterion_label_has_numeral():
     """Criterion headings carry the implementation document's numeral."""
     assert review.criterion_label("intersections_documented").startswith("viii. ")
+
+
+@pytest.mark.parametrize(
+    ("criterion", "record", "rule"),
+    [
+        ("pattern_documented", "b3", "volatile-relationship"),  # "Volatile relationship, ..."
+        ("partnership_with_survivor", "st1", "failure-to-protect"),  # blames her, in a statement
+        ("safe_and_together", "st1", "failure-to-protect"),  # the statement itself
+        ("child_impact_documented", "i3", "exposure-to-violence"),  # "exposed to domestic violence"
+    ],
+)
+def test_wording_findings_bear_on_their_criterion(weak_evidence, criterion, record, rule):
+    """A wording finding is listed under the criterion whose record holds it (and BV under i)."""
+    found = {(lf.record, lf.finding.rule) for lf in weak_evidence[criterion].language}
+    assert (record, rule) in found
+
+
+def test_wording_in_his_behaviours_is_not_under_her_efforts(weak_evidence):
+    """Wording in a behaviour record does not count against the protective-efforts criterion."""
+    records = {lf.record for lf in weak_evidence["protective_efforts_documented"].language}
+    assert not any(r.startswith("b") for r in records)

@@ -1,0 +1,79 @@
+"""`casemap caseload` over 100 and 1,000 generated casefiles, against loading them alone.
+
+Run: .venv/bin/python benchmarks/bench_caseload.py
+Target (issue 6): under 5 s at 1,000 casefiles. The baseline is ``store.list_cases`` on the same
+folder (reading and validating every file, which the caseload must do anyway), so the ratio is
+what the analysis (gap finder, review evidence, wording checks) adds on top of loading.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from gen import make_case  # noqa: E402
+
+from casemap import store  # noqa: E402
+from casemap.cli import main as cli  # noqa: E402
+from casemap.model import dump_case  # noqa: E402
+
+RECORDS = 60  # a typical consultation holds tens of records; demo cases have 60-90
+
+
+def median_of(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def fill(folder: Path, n: int) -> None:
+    for i in range(n):
+        data = dump_case(make_case(RECORDS, seed=i))
+        data["case_id"] = f"bench-{i:04d}"
+        (folder / f"bench-{i:04d}.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+def caseload(folder: Path) -> None:
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert cli(["caseload", str(folder), "--json"]) == 0
+
+
+def main() -> list[dict[str, float]]:
+    rows = []
+    for n in (100, 1000):
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            fill(folder, n)
+            repeat = 3
+            rows.append(
+                {
+                    "casefiles": n,
+                    "caseload": median_of(lambda f=folder: caseload(f), repeat),
+                    "load only": median_of(lambda f=folder: store.list_cases(f), repeat),
+                }
+            )
+    print(f"records per casefile: {RECORDS}")
+    print("| casefiles | casemap caseload s | load only (baseline) s | ratio |")
+    print("|---:|---:|---:|---:|")
+    for r in rows:
+        print(
+            f"| {r['casefiles']:,} | {r['caseload']:.2f} | {r['load only']:.2f} | "
+            f"{r['caseload'] / r['load only']:.1f}x |"
+        )
+    return rows
+
+
+if __name__ == "__main__":
+    main()
