@@ -17,8 +17,8 @@ spawner). deploy/README.md explains each variable:
     CASEMAP_HUB_STATE_DIR     hub database and cookie secret (default /srv/casemap-hub)
     CASEMAP_HUB_IDLE_TIMEOUT  seconds without activity before a server is stopped (default 3600)
     CASEMAP_HUB_MEM_LIMIT     memory per consultant where the spawner enforces it (default 1G)
-    CASEMAP_NOTEBOOKS         folder holding consultation.ipynb (default: this checkout's notebooks/)
-    CASEMAP_HUB_SITE_CONFIG   optional Python config file loaded last (OAuth/LDAP settings, spawner)
+    CASEMAP_NOTEBOOKS         folder holding consultation.ipynb (default: ./notebooks)
+    CASEMAP_HUB_SITE_CONFIG   optional Python config file loaded last (OAuth/LDAP, spawner)
 """
 
 import os
@@ -68,8 +68,8 @@ c.NativeAuthenticator.seconds_before_next_try = 600
 c.Authenticator.admin_users = set()
 ACCOUNT_MANAGER_SCOPES = [
     "admin-ui",
-    "admin:users",
-    "admin:servers",
+    "admin:users",  # NativeAuthenticator's approval page requires it
+    "servers",  # start and stop; not admin:servers, whose server state is not theirs to edit
     "read:hub",
     "list:services",
     "read:services",

@@ -139,8 +139,8 @@ class LocalHub:
                 continue
         return []
 
-    def stop(self) -> None:
-        """End the hub gracefully, then anything it started that is still running."""
+    def stop(self) -> list[psutil.Process]:
+        """End the hub gracefully, then anything it started; return any that survived."""
         procs = self.remember_processes()
         if self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -162,6 +162,14 @@ class LocalHub:
             except psutil.NoSuchProcess:
                 pass
         psutil.wait_procs(alive, timeout=5)
+        return [p for p in procs if _running(p)]
+
+
+def _running(p: psutil.Process) -> bool:
+    try:
+        return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def launch_chromium(playwright):
@@ -170,14 +178,12 @@ def launch_chromium(playwright):
 
 
 def sign_in(context, hub: LocalHub, user: str, timeout_ms: float = 120_000):
-    """Sign in through the hub's login page; return the page once the hub sent us to the workbook."""
+    """Sign in on the hub's login page; return the page once the hub sent us to the workbook."""
     page = context.new_page()
     # Offline determinism: only the loopback hub may be reached (CDN fonts would stall `load`).
     page.route(
         "**/*",
-        lambda route: route.continue_()
-        if route.request.url.startswith(hub.url)
-        else route.abort(),
+        lambda route: route.continue_() if route.request.url.startswith(hub.url) else route.abort(),
     )
     page.goto(f"{hub.url}/hub/login", wait_until="domcontentloaded")
     page.fill("#username_input", user)
