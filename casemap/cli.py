@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import store, taxonomy
 from .model import SECTIONS, Case, json_schema
+from .render.audience import AUDIENCES
 
 
 def _err(message: str) -> None:
@@ -206,6 +208,38 @@ def _cmd_deidentify(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- timeline (issue 9) ------------------------------------------------------------------------
+
+
+def _cmd_timeline(args: argparse.Namespace) -> int:
+    """Draw the case's timeline to a PNG, SVG or PDF file (the format from the suffix)."""
+    from .dates import DateError
+    from .render import timeline
+
+    case = _load_or_exit(args.path)
+    if isinstance(case, int):
+        return case
+    try:
+        fmt = timeline.format_for(args.output)
+        options = timeline.TimelineOptions(
+            date_from=args.date_from, date_to=args.date_to, audience=args.audience
+        )
+        data = timeline.to_bytes(timeline.draw_timeline(case, options), fmt)
+    except (ValueError, DateError) as e:
+        _err(f"casemap timeline: {e}")
+        return 2
+    try:
+        # 0600: a consultation timeline holds survivor-confidential records.
+        fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+    except OSError as e:
+        _err(f"casemap timeline: cannot write {args.output}: {e.strerror}")
+        return 2
+    print(args.output)
+    return 0
+
+
 # -- parser ----------------------------------------------------------------------------------
 
 
@@ -262,6 +296,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="the new casefile")
     p.add_argument("--seed", help="varies the date shift and the training id (optional)")
     p.set_defaults(func=_cmd_deidentify)
+
+    p = sub.add_parser("timeline", help="draw the case's timeline to a .png, .svg or .pdf file")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="output file; its suffix (.png, .svg, .pdf) sets the format")
+    p.add_argument("--from", dest="date_from", metavar="EDTF", help="first date shown")
+    p.add_argument("--to", dest="date_to", metavar="EDTF", help="last date shown")
+    p.add_argument("--audience", default="consultation", choices=AUDIENCES,
+                   help="who the picture is for (default: consultation)")
+    p.set_defaults(func=_cmd_timeline)
 
     return parser
 

@@ -1,0 +1,1218 @@
+"""The visual timeline: his choices over time, her protective efforts, what happened to each child.
+
+A consultation puts the timeline on the wall, so it must show a *pattern*, not a list of
+incidents (shared/domain.md 1.3, 1.6). One axes holds every lane, one row per category inside a
+lane, so a change of form (monitoring and legal abuse after she leaves) reads as marks moving
+from one row to another; an escalation strip below counts his behaviours per month.
+
+Dates are drawn as sure as they are: a filled mark for a known day or month, a hollow one with a
+whisker across the span for an approximate (``~``) or uncertain (``?``) date, a bar for an
+interval, a bar with an arrow to the right edge for an ongoing one. Records with no date are
+listed in the right margin rather than dropped.
+
+The figure is built without pyplot (pyplot keeps figures alive in a long-running kernel) and is
+drawn for A3 landscape. Confidentiality is never decided here: the case goes through
+:func:`casemap.render.audience.apply_audience` first, and in the consultation audience the
+survivor-confidential records that remain carry a padlock so everyone in the room knows.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import io
+import itertools
+import math
+import re
+import textwrap
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+
+import matplotlib
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.path import Path
+from matplotlib.transforms import blended_transform_factory, offset_copy
+
+from .. import dates, taxonomy
+from ..analysis import pattern
+from ..model import SECTIONS, Case, Person, Record
+from .audience import AudienceView, apply_audience
+
+LANES = ("perpetrator", "efforts", "children", "intersections", "responses")
+"""Lane ids, top to bottom. ``children`` is one lane per child."""
+
+FORMATS = ("png", "svg", "pdf")
+PNG_DPI = 200
+A3_LANDSCAPE = (16.54, 11.69)  # inches
+
+_RC = {
+    # DejaVu Sans ships with matplotlib: the same glyphs everywhere keeps baselines stable.
+    "font.family": "DejaVu Sans",
+    "font.size": 8,
+    "axes.linewidth": 0.6,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 8,
+    "svg.fonttype": "none",  # text stays text: searchable, selectable, read by screen readers
+    "svg.hashsalt": "casemap-timeline",  # fixed ids for clip paths: byte-identical output
+    "pdf.fonttype": 42,
+    "path.simplify": True,
+}
+_METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
+}
+
+# Okabe & Ito's palette, safe for the common colour-vision deficiencies. His behaviours get six
+# colours by family; the category itself is the row label, so colour is never the only cue.
+_FAMILIES: tuple[tuple[str, str, frozenset[str]], ...] = (
+    (
+        "Physical and sexual violence",
+        "#D55E00",
+        frozenset({"physical_violence", "sexual_violence"}),
+    ),
+    ("Threats and intimidation", "#E69F00", frozenset({"threats", "intimidation"})),
+    (
+        "Coercive control: emotional, isolation, money,\nmonitoring, technology, status",
+        "#0072B2",
+        frozenset(
+            {
+                "emotional_abuse",
+                "isolation",
+                "economic_abuse",
+                "monitoring_stalking",
+                "technology_abuse",
+                "status_based_control",
+            }
+        ),
+    ),
+    ("Aimed at the children (component 2)", "#CC79A7", taxonomy.CHILD_DIRECTED_CATEGORIES),
+    (
+        "Legal and systems abuse; targeting others",
+        "#56B4E9",
+        frozenset({"legal_systems_abuse", "targeting_workers_or_others"}),
+    ),
+    (
+        "Minimising, denying, blaming; other",
+        "#7F7F7F",
+        frozenset({"minimising_denying_blaming", "other"}),
+    ),
+)
+_FAMILY_OF = {c: (name, colour) for name, colour, cats in _FAMILIES for c in cats}
+_LANE_COLOUR = {
+    "efforts": "#009E73",
+    "children": "#9A7B00",  # a dark yellow: Okabe-Ito yellow is too pale on white
+    "intersections": "#44546A",
+    "responses": "#3F3F3F",
+}
+_PHASE_TINT = {"together": "#F3F3F3", "separating": "#FCEBD9", "post_separation": "#E4EEF6"}
+_PHASE_ORDER = ("together", "separating", "post_separation")
+
+_LABEL_SIZE = 7.5  # record labels, points
+_ROW_SIZE = 8.5  # row names
+_HEADER_SIZE = 10.5  # lane names
+_MIN_ROW_PT = 13.0  # below this a row cannot hold a label: the figure grows instead
+_LABEL_CHARS = 34
+_LABEL_BOX = {
+    "boxstyle": "square,pad=0.12",
+    "facecolor": "white",
+    "edgecolor": "none",
+    "alpha": 0.7,
+}
+_CHAR_EM = 0.56  # mean advance of a DejaVu Sans character, in ems, to estimate label widths
+
+# Layout, in inches. The right column holds the legend and the records with no date.
+_LEFT, _RIGHT_COL = 2.95, 3.35
+_TOP, _BOTTOM, _STRIP, _STRIP_GAP = 1.15, 0.55, 1.25, 0.12
+
+
+@dataclass(frozen=True)
+class TimelineOptions:
+    """What to draw. Dates are EDTF; ``None`` means no restriction."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    lanes: tuple[str, ...] | None = None
+    categories: frozenset[str] | None = None  # his behaviour categories to show
+    people: frozenset[str] | None = None  # person ids: keep records involving them
+    links: bool = True
+    labels: bool = True
+    audience: str = "consultation"
+    title: str | None = None
+    upto: str | None = None  # only records starting on or before this date (presenting)
+    mask_names: bool = False
+
+
+# -- what goes where -------------------------------------------------------------------------
+
+
+@dataclass
+class _Block:
+    """One lane on the page: a header and one row per category."""
+
+    key: str
+    lane: str
+    title: str
+    kind: str  # taxonomy kind of the row keys
+    rows: list[str] = field(default_factory=list)
+    empty: str = ""
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One record placed in a block and row."""
+
+    record: Record
+    lane: str
+    block: str
+    row: str
+    date: dates.EdtfDate | None
+    colour: str
+    child_directed: bool = False
+    children_present: bool = False
+
+
+def _age(person: Person, on: dt.date) -> int | None:
+    if not person.birth_date:
+        return None
+    born = pattern.placed(dates.parse(person.birth_date))
+    years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return years if years >= 0 else None
+
+
+def _label_of(case: Case, person_id: str) -> str:
+    person = case.person(person_id)
+    return person.label if person else person_id
+
+
+def _involves(section: str, r: Record, people: frozenset[str]) -> bool:
+    if section == "behaviours":
+        ids = {r.perpetrator, *r.targets, *r.children_present}  # type: ignore[attr-defined]
+    elif section == "efforts":
+        ids = {r.by, *r.children}  # type: ignore[attr-defined]
+    elif section == "impacts":
+        ids = {r.child}  # type: ignore[attr-defined]
+    elif section == "intersections":
+        ids = {r.person}  # type: ignore[attr-defined]
+    else:
+        return True  # system responses name no person: they stay as context
+    return bool(ids & people)
+
+
+def _check_options(options: TimelineOptions) -> None:
+    unknown = set(options.lanes or ()) - set(LANES)
+    if unknown:
+        raise ValueError(f"unknown lane(s) {', '.join(sorted(unknown))}: expected {LANES}")
+    known = set(taxonomy.ids("behaviour_category"))
+    unknown = set(options.categories or ()) - known
+    if unknown:
+        raise ValueError(f"unknown behaviour categories: {', '.join(sorted(unknown))}")
+
+
+def _select(case: Case, options: TimelineOptions) -> tuple[list[_Block], list[_Item]]:
+    """The blocks to draw and every record the options select (``upto`` is applied later)."""
+    lanes = set(options.lanes or LANES)
+    people = options.people
+    blocks: list[_Block] = []
+    items: list[_Item] = []
+
+    def keep(section: str, r: Record) -> bool:
+        return people is None or _involves(section, r, people)
+
+    if "perpetrator" in lanes:
+        perpetrators = [p for p in case.people if p.role == "perpetrator"]
+        if not perpetrators and case.behaviours:
+            perpetrators = [case.person(case.behaviours[0].perpetrator)]  # pragma: no cover
+        for p in perpetrators:
+            if (
+                people is not None
+                and p.id not in people
+                and not any(
+                    b.perpetrator == p.id and keep("behaviours", b) for b in case.behaviours
+                )
+            ):
+                continue
+            key = f"perpetrator:{p.id}"
+            blocks.append(
+                _Block(
+                    key,
+                    "perpetrator",
+                    f"{p.label}: his behaviours",
+                    "behaviour_category",
+                    empty="No behaviours recorded",
+                )
+            )
+            children = {c.id for c in case.children}
+            for b in case.behaviours:
+                if b.perpetrator != p.id or not keep("behaviours", b):
+                    continue
+                if options.categories is not None and b.category not in options.categories:
+                    continue
+                items.append(
+                    _Item(
+                        b,
+                        "perpetrator",
+                        key,
+                        b.category,
+                        b.date,
+                        _FAMILY_OF[b.category][1],
+                        child_directed=b.category in taxonomy.CHILD_DIRECTED_CATEGORIES
+                        or bool(children & set(b.targets)),
+                        children_present=bool(b.children_present),
+                    )
+                )
+    if "efforts" in lanes:
+        # Named after whoever made the efforts (usually the survivor, not a former partner).
+        makers = dict.fromkeys(e.by for e in case.efforts) or {
+            p.id: None for p in case.people if p.role == "survivor"
+        }
+        who = " and ".join(_label_of(case, pid) for pid in makers) or "Survivor"
+        blocks.append(
+            _Block(
+                "efforts",
+                "efforts",
+                f"{who}: protective efforts",
+                "effort_category",
+                empty="No protective efforts recorded yet",
+            )
+        )
+        items += [
+            _Item(e, "efforts", "efforts", e.category, e.date, _LANE_COLOUR["efforts"])
+            for e in case.efforts
+            if keep("efforts", e)
+        ]
+    if "children" in lanes:
+        on = _reference_day(case, options)
+        for child in case.children:
+            if people is not None and child.id not in people:
+                continue
+            age = _age(child, on)
+            title = f"{child.label} ({age})" if age is not None else child.label
+            key = f"child:{child.id}"
+            blocks.append(
+                _Block(
+                    key,
+                    "children",
+                    f"{title}: impact on the child",
+                    "impact_domain",
+                    empty="No impacts recorded yet",
+                )
+            )
+            items += [
+                _Item(i, "children", key, i.domain, i.date, _LANE_COLOUR["children"])
+                for i in case.impacts
+                if i.child == child.id
+            ]
+    if "intersections" in lanes:
+        blocks.append(
+            _Block("intersections", "intersections", "Intersections", "intersection_factor")
+        )
+        items += [
+            _Item(
+                x,
+                "intersections",
+                "intersections",
+                f"{x.factor}:{x.person}",
+                x.date,
+                _LANE_COLOUR["intersections"],
+            )
+            for x in case.intersections
+            if keep("intersections", x)
+        ]
+    if "responses" in lanes:
+        blocks.append(_Block("responses", "responses", "System responses", "response_kind"))
+        items += [
+            _Item(r, "responses", "responses", r.kind, r.date, _LANE_COLOUR["responses"])
+            for r in case.responses
+        ]
+    items = [i for i in items if _in_range(i.date, options)]
+    for block in blocks:
+        present = {i.row for i in items if i.block == block.key}
+        order = {k: n for n, k in enumerate(taxonomy.ids(block.kind))}
+        block.rows = sorted(present, key=lambda k: (order.get(k.split(":")[0], 99), k))
+    # Intersections and responses show only when there is something to show; an empty
+    # efforts lane or child lane is itself a finding, so those stay with a note.
+    blocks = [b for b in blocks if b.rows or b.empty]
+    return blocks, items
+
+
+def _in_range(date: dates.EdtfDate | None, options: TimelineOptions) -> bool:
+    if date is None:
+        return True  # undated records cannot be excluded by a date range: they are listed
+    if options.date_from and (date.latest or dt.date.max) < dates.parse(options.date_from).earliest:
+        return False
+    if options.date_to:
+        end = dates.parse(options.date_to)
+        if date.earliest > (end.latest or dt.date.max):
+            return False
+    return True
+
+
+def _shown(item: _Item, options: TimelineOptions) -> bool:
+    if options.upto is None or item.date is None:
+        return True
+    return item.date.earliest <= (dates.parse(options.upto).latest or dt.date.max)
+
+
+def _extent(case: Case, items: list[_Item], options: TimelineOptions) -> tuple[dt.date, dt.date]:
+    """The days at the left and right edges: the options' range, else the records' span."""
+    days: list[dt.date] = []
+    for i in items:
+        if i.date is not None:
+            days += [i.date.earliest, i.date.latest or i.date.earliest]
+    if case.updated is not None:
+        days.append(case.updated.date())  # ongoing bars run to when the file was last saved
+    lo = min(days, default=dt.date(2000, 1, 1))
+    hi = max(days, default=lo + dt.timedelta(days=365))
+    pad = dt.timedelta(days=max(15, (hi - lo).days // 50))
+    lo, hi = lo - pad, hi + pad
+    if options.date_from:
+        lo = dates.parse(options.date_from).earliest
+    if options.date_to:
+        end = dates.parse(options.date_to)
+        hi = end.latest or hi
+    return lo, max(hi, lo + dt.timedelta(days=31))
+
+
+def _reference_day(case: Case, options: TimelineOptions) -> dt.date:
+    """The day children's ages are given for: the end of the drawn range."""
+    whens = [r.date for _, r in case.records() if r.date is not None]
+    days = [d.latest or d.earliest for d in whens]
+    if case.updated is not None:
+        days.append(case.updated.date())
+    day = max(days, default=dt.date(2000, 1, 1))
+    if options.date_to:
+        day = dates.parse(options.date_to).latest or day
+    return day
+
+
+def _phases(case: Case, left: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """Spans of the relationship's phases (together, separating, post-separation).
+
+    Read from the ``phase`` of his dated behaviours towards the survivor he targets most: a
+    previous partner's relationship has phases of its own, which must not shade the current
+    one. A phase runs from the earliest day of its first behaviour to the start of the next
+    phase; the last runs to the right edge. With one survivor the first phase also covers
+    everything before it (back to ``left``), since the records start inside the relationship.
+    """
+    survivors = [p.id for p in case.people if p.role == "survivor"]
+    aimed = Counter(t for b in case.behaviours for t in b.targets if t in survivors)
+    primary = aimed.most_common(1)[0][0] if aimed else None
+    starts: dict[str, dt.date] = {}
+    for b in case.behaviours:
+        if b.phase not in _PHASE_ORDER or b.date is None:
+            continue
+        if primary is not None and len(aimed) > 1 and primary not in b.targets:
+            continue
+        starts[b.phase] = min(starts.get(b.phase, dt.date.max), b.date.earliest)
+    present = [p for p in _PHASE_ORDER if p in starts]
+    out: list[tuple[str, dt.date, dt.date]] = []
+    for n, phase in enumerate(present):
+        start = max(starts[phase], out[-1][1] if out else dt.date.min)
+        end = starts[present[n + 1]] if n + 1 < len(present) else dt.date.max
+        out.append((phase, start, max(end, start)))
+    if out and len(aimed) <= 1:
+        out[0] = (out[0][0], min(left, out[0][1]), out[0][2])
+    return out
+
+
+# -- text ------------------------------------------------------------------------------------
+
+
+def _name_masker(case: Case) -> Callable[[str], str]:
+    """Replace people's names, name parts and aliases in free text by their role labels."""
+    replacements: dict[str, str] = {}
+    parts: dict[str, set[str]] = {}
+    for p in case.people:
+        for name in [p.name, *p.aliases]:
+            if name.strip():
+                replacements[name.strip().casefold()] = p.label
+            for part in name.split():
+                if len(part) >= 2:
+                    parts.setdefault(part.casefold(), set()).add(p.label)
+    for part, labels in parts.items():
+        if len(labels) == 1:  # "Hale" names the whole family: only unambiguous parts are masked
+            replacements.setdefault(part, next(iter(labels)))
+    if not replacements:
+        return lambda text: text
+    pattern_ = re.compile(
+        r"(?<!\w)("
+        + "|".join(re.escape(k) for k in sorted(replacements, key=len, reverse=True))
+        + r")(?!\w)",
+        re.IGNORECASE,
+    )
+    return lambda text: pattern_.sub(lambda m: replacements[m.group(0).casefold()], text)
+
+
+def _short(text: str, width: int = _LABEL_CHARS) -> str:
+    """The start of a description, cut at a word."""
+    text = " ".join(text.split())
+    return textwrap.shorten(text, width, placeholder="…") if len(text) > width else text
+
+
+# -- drawing ---------------------------------------------------------------------------------
+
+
+def _padlock() -> Path:
+    body = Path.unit_rectangle().transformed(
+        matplotlib.transforms.Affine2D().scale(1.4, 1.1).translate(-0.7, -1.0)
+    )
+    outer = Path.arc(0, 180)
+    ring = list(
+        zip(
+            [0.5 * x for x, _ in outer.vertices],
+            [0.1 + 0.55 * y for _, y in outer.vertices],
+            strict=True,
+        )
+    )
+    inner = [(0.28 * x, 0.1 + 0.33 * y) for x, y in Path.arc(0, 180).vertices[::-1]]
+    shackle = Path([*ring, *inner, ring[0]], closed=True)
+    return Path.make_compound_path(body, shackle)
+
+
+_PADLOCK = _padlock()
+
+
+Scale = Callable[[dt.date], float]
+
+
+def _time_scale(lo: dt.date, hi: dt.date, items: list[_Item]) -> tuple[Scale, bool]:
+    """Where each day goes across the page, and whether years are drawn at different widths.
+
+    Cases often hold a few records from years back and most from the last two years. On a
+    linear axis the recent years, where the decisions are, get a sliver of the wall; so over
+    spans of more than four years each year's width grows with the square root of the records
+    it holds, and a year with none keeps a quarter of the widest. Shorter spans stay linear.
+    """
+    if (hi - lo).days <= 4 * 366:
+        return (lambda day: float(day.toordinal())), False
+    per_year = Counter(i.date.earliest.year for i in items if i.date is not None)
+    busiest = max(per_year.values(), default=1)
+    knots = [lo] + [dt.date(y, 1, 1) for y in range(lo.year + 1, hi.year + 1)] + [hi]
+    positions = [0.0]
+    for a, b in itertools.pairwise(knots):
+        share = (b - a).days / (366 if calendar.isleap(a.year) else 365)
+        weight = max(0.25, math.sqrt(per_year.get(a.year, 0) / busiest))
+        positions.append(positions[-1] + share * weight * 365)
+    ordinals = [k.toordinal() for k in knots]
+
+    def scale(day: dt.date) -> float:
+        return float(np.interp(day.toordinal(), ordinals, positions))
+
+    return scale, True
+
+
+def _fuzz(date: dates.EdtfDate) -> tuple[dt.date, dt.date]:
+    """The span a single date may fall in; ``~`` widens it by half its precision."""
+    lo, hi = date.earliest, date.latest or date.earliest
+    if date.approximate:
+        widen = {"day": 7, "month": 15, "year": 91}[date.start.precision]
+        lo, hi = lo - dt.timedelta(days=widen), hi + dt.timedelta(days=widen)
+    return lo, hi
+
+
+@dataclass
+class _Layout:
+    width: float
+    height: float
+    main: tuple[float, float, float, float]  # figure fractions
+    strip: tuple[float, float, float, float]
+    y: dict[str, float]  # block key / "block|row" -> y (data units, 0 at the top)
+    y_max: float
+
+
+def _layout(blocks: list[_Block]) -> _Layout:
+    y: dict[str, float] = {}
+    pos = 0.0
+    for block in blocks:
+        y[block.key] = pos
+        pos += 1.15
+        for row in block.rows or ["(empty)"]:
+            y[f"{block.key}|{row}"] = pos
+            pos += 1.0
+        pos += 0.45
+    units = max(pos - 0.45, 1.0)
+    width, height = A3_LANDSCAPE
+    main_h = height - _TOP - _BOTTOM - _STRIP - _STRIP_GAP
+    if main_h * 72 / units < _MIN_ROW_PT:  # too many rows for A3: the page grows, text does not
+        main_h = units * _MIN_ROW_PT / 72
+        height = main_h + _TOP + _BOTTOM + _STRIP + _STRIP_GAP
+    plot_w = width - _LEFT - _RIGHT_COL
+    main = (
+        _LEFT / width,
+        (_BOTTOM + _STRIP + _STRIP_GAP) / height,
+        plot_w / width,
+        main_h / height,
+    )
+    strip = (_LEFT / width, _BOTTOM / height, plot_w / width, _STRIP / height)
+    return _Layout(width, height, main, strip, y, units)
+
+
+def _ticks(
+    lo: dt.date, hi: dt.date, x: Scale, x_per_pt: float
+) -> tuple[list[float], list[str], list[float]]:
+    """Labelled ticks (years, or months on short spans) far enough apart to read, and minor ones."""
+    years = (hi - lo).days / 365.25
+    months = []
+    d = dt.date(lo.year, lo.month, 1)
+    while d <= hi:
+        if d >= lo:
+            months.append(d)
+        d = dt.date(d.year + d.month // 12, d.month % 12 + 1, 1)
+    if years > 3:
+        candidates, fmt, gap = [m for m in months if m.month == 1], "%Y", 34
+        minor = [
+            m for m in months if m.month in (4, 7, 10)
+            and x(dt.date(m.year + 1, 1, 1)) - x(dt.date(m.year, 1, 1)) >= 110 * x_per_pt
+        ]
+    else:
+        step = 3 if years > 1 else 1
+        candidates = [m for m in months if (m.month - 1) % step == 0]
+        fmt, gap = "%b %Y", 52
+        minor = [m for m in months if m not in candidates]
+    major, labels, last = [], [], -float("inf")
+    for m in candidates:
+        if x(m) - last >= gap * x_per_pt:
+            major.append(x(m))
+            labels.append(m.strftime(fmt))
+            last = x(m)
+        else:
+            minor.append(m)
+    return major, labels, [x(m) for m in minor]
+
+
+def _place_labels(
+    ax: Axes,
+    items: list[tuple[_Item, float, float, bool]],
+    x_per_pt: float,
+    hi: float,
+    mask: Callable[[str], str],
+    trans_right,
+    trans_left,
+) -> None:
+    """Label marks left to right along each row; a label that would overlap is counted instead.
+
+    ``items`` holds (item, x where the label starts, y, is-interval). A hidden label adds to
+    the count shown after the label before it ("+3"), so nothing disappears without a trace.
+    """
+    char_x = _LABEL_SIZE * _CHAR_EM * x_per_pt
+    placed: list[list] = []  # [text, x, y, hidden, left_aligned, gid]
+    end = -float("inf")
+    for item, x, y, _ in items:
+        text = _short(mask(item.record.description)) or item.record.id
+        width = (len(text) + 4) * char_x + 6 * x_per_pt  # 4 spare characters for " +NN"
+        left = x + width > hi
+        start = x - width if left else x
+        if start < end and placed:
+            placed[-1][3] += 1
+            continue
+        placed.append([text, x, y, 0, left, f"{item.record.id}-label"])
+        end = x + width if not left else x + 6 * x_per_pt
+    for text, x, y, hidden, left, gid in placed:
+        label = f"{text} +{hidden}" if hidden else text
+        ax.text(
+            x,
+            y - 0.05,
+            label,
+            fontsize=_LABEL_SIZE,
+            va="center",
+            ha="right" if left else "left",
+            transform=trans_left if left else trans_right,
+            parse_math=False,
+            gid=gid,
+            clip_on=True,
+            color="#222222",
+            # Under the marks, over whiskers and bars: the text stays readable and no mark hides.
+            zorder=3.5,
+            bbox=_LABEL_BOX,
+        )
+
+
+def _draw_lane_names(ax: Axes, blocks: list[_Block], layout: _Layout) -> None:
+    """Lane headers from the page's left edge, row names right-aligned against the plot."""
+    fig = ax.figure
+    at_left = blended_transform_factory(fig.transFigure, ax.transData)
+    beside = blended_transform_factory(ax.transAxes, ax.transData)
+    left, right = 0.1 / layout.width, layout.main[0] + layout.main[2]
+    for n, block in enumerate(blocks):
+        top = layout.y[block.key]
+        ax.text(
+            left,
+            top + 0.05,
+            block.title,
+            transform=at_left,
+            ha="left",
+            va="center",
+            fontsize=_HEADER_SIZE,
+            fontweight="bold",
+            parse_math=False,
+            clip_on=False,
+        )
+        if n:
+            ax.add_line(
+                Line2D(
+                    [left, right],
+                    [top - 0.5, top - 0.5],
+                    transform=at_left,
+                    color="#555555",
+                    lw=0.8,
+                    clip_on=False,
+                )
+            )
+        for row in block.rows:
+            name, _, person = row.partition(":")
+            label = taxonomy.label(block.kind, name)
+            if person:
+                label += f" ({person})"
+            ax.text(
+                -0.006,
+                layout.y[f"{block.key}|{row}"],
+                label,
+                transform=beside,
+                ha="right",
+                va="center",
+                fontsize=_ROW_SIZE,
+                parse_math=False,
+                clip_on=False,
+                color="#333333",
+            )
+        if not block.rows:
+            ax.text(
+                0.01,
+                layout.y[f"{block.key}|(empty)"],
+                block.empty,
+                transform=beside,
+                ha="left",
+                va="center",
+                fontsize=_ROW_SIZE,
+                style="italic",
+                color="#666666",
+                parse_math=False,
+            )
+
+
+def draw_timeline(case: Case, options: TimelineOptions = TimelineOptions()) -> Figure:
+    """The case's timeline as an A3-landscape Figure (Agg canvas; never through pyplot)."""
+    view = apply_audience(case, options.audience)
+    _check_options(options)
+    lanes = tuple(lane for lane in options.lanes or LANES if view.shows(_PART[lane]))
+    with matplotlib.rc_context(_RC):
+        return _draw(_with_appendix(view), replace(options, lanes=lanes))
+
+
+# The part of a document (casemap.render.audience.PARTS) each lane belongs to.
+_PART = {
+    "perpetrator": "pattern",
+    "efforts": "efforts",
+    "children": "impacts",
+    "intersections": "intersections",
+    "responses": "responses",
+}
+
+
+def _with_appendix(view: AudienceView) -> Case:
+    """The body, plus the records the audience keeps apart (consultation: the padlocked ones).
+
+    On the wall in a consultation everyone must see the whole pattern *and* know which records
+    are survivor-confidential, so the appendix is drawn in place, each mark with a padlock.
+    """
+    if not view.appendix:
+        return view.case
+    update = {
+        section: [*getattr(view.case, section), *(r for s, r in view.appendix if s == section)]
+        for section in {s for s, _ in view.appendix if s in SECTIONS}
+    }
+    return view.case.model_copy(update=update)
+
+
+def _draw(case: Case, options: TimelineOptions) -> Figure:
+    blocks, items = _select(case, options)
+    lo_day, hi_day = _extent(case, items, options)
+    x, warped = _time_scale(lo_day, hi_day, items)
+    lo, hi = x(lo_day), x(hi_day)
+    shown = [i for i in items if _shown(i, options)]
+    dated = [i for i in shown if i.date is not None]
+    undated = [i for i in shown if i.date is None]
+    for_names = {p.id: p.label for p in case.people}
+    mask = _name_masker(case) if options.mask_names else (lambda text: text)
+    # Intersections rows name the person by role label, never by name.
+    for block in blocks:
+        block.rows = [
+            f"{r.split(':')[0]}:{for_names.get(r.split(':')[1], r.split(':')[1])}"
+            if ":" in r
+            else r
+            for r in block.rows
+        ]
+    row_y = {}
+    layout = _layout(blocks)
+    for i in items:
+        row = i.row
+        if ":" in row:
+            name, person = row.split(":")
+            row = f"{name}:{for_names.get(person, person)}"
+        row_y[i.record.id] = layout.y[f"{i.block}|{row}"]
+
+    fig = Figure(figsize=(layout.width, layout.height))
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes(layout.main)
+    strip = fig.add_axes(layout.strip, sharex=ax)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(layout.y_max + 0.1, -0.75)
+    x_per_pt = (hi - lo) / (layout.main[2] * layout.width * 72)
+
+    _draw_phases(ax, strip, case, x, lo, hi, x_per_pt)
+    _draw_lane_names(ax, blocks, layout)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(axis="y", left=False, labelleft=False)
+    ax.tick_params(axis="x", bottom=False, labelbottom=False, top=False)
+    major, labels, minor = _ticks(lo_day, hi_day, x, x_per_pt)
+    for axis in (ax, strip):
+        axis.set_xticks(major, [""] * len(major))
+        axis.set_xticks(minor, minor=True)
+        axis.grid(axis="x", which="major", color="#BBBBBB", lw=0.6, zorder=0)
+        axis.grid(axis="x", which="minor", color="#DDDDDD", lw=0.4, zorder=0)
+    strip.set_xticks(major, labels)
+    for t in ax.get_xticklabels():
+        t.set_visible(False)
+
+    positions = _draw_marks(ax, dated, row_y, x, hi, x_per_pt)
+    if options.links:
+        _draw_links(ax, dated, positions)
+    if options.labels:
+        trans_right = offset_copy(ax.transData, fig=fig, x=6, units="points")
+        trans_left = offset_copy(ax.transData, fig=fig, x=-6, units="points")
+        by_row: dict[float, list] = {}
+        for i in dated:
+            px, py, interval = positions[i.record.id]
+            by_row.setdefault(py, []).append((i, px, py, interval))
+        for row in by_row.values():
+            row.sort(key=lambda t: (t[1], t[0].record.id))
+            _place_labels(ax, row, x_per_pt, hi, mask, trans_right, trans_left)
+    _draw_strip(strip, case, [i for i in items if i.lane == "perpetrator"], options, x)
+    _draw_title(fig, case, options, layout, dated, undated, lo_day, hi_day)
+    below_key = _draw_legend(fig, layout, case, dated)
+    _draw_undated(fig, layout, below_key, undated, mask, for_names)
+    return fig
+
+
+def _draw_phases(
+    ax: Axes, strip: Axes, case: Case, x: Scale, lo: float, hi: float, x_per_pt: float
+) -> None:
+    """Shaded, labelled bands; a label too wide for its band steps up a line."""
+    trans = blended_transform_factory(ax.transData, ax.transAxes)
+    label_end = -float("inf")
+    for phase, start, end in _phases(case, dt.date.min):
+        a = max(lo, x(start)) if start != dt.date.min else lo
+        b = min(hi, x(end)) if end != dt.date.max else hi
+        if b <= a:
+            continue
+        for axis in (ax, strip):
+            axis.axvspan(a, b, color=_PHASE_TINT[phase], zorder=0, lw=0)
+            if start != dt.date.min and a > lo:
+                axis.axvline(a, color="#888888", lw=0.9, ls=(0, (4, 3)), zorder=1)
+        text = taxonomy.label("phase", phase)
+        half = len(text) * _HEADER_SIZE * 0.62 * x_per_pt / 2
+        middle = min(max((a + b) / 2, lo + half), hi - half)
+        up = middle - half < label_end
+        label_end = middle + half if not up else label_end
+        ax.annotate(
+            text,
+            (middle, 1.0),
+            xycoords=trans,
+            xytext=(0, 14 if up else 2),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=_HEADER_SIZE,
+            color="#444444",
+            fontweight="bold",
+            annotation_clip=False,
+        )
+
+
+def _draw_marks(
+    ax: Axes,
+    items: list[_Item],
+    row_y: dict[str, float],
+    x: Scale,
+    hi: float,
+    x_per_pt: float,
+) -> dict[str, tuple[float, float, bool]]:
+    """One artist per record (its gid is the record id); returns where each mark sits."""
+    positions: dict[str, tuple[float, float, bool]] = {}
+    whiskers: list[list[tuple[float, float]]] = []
+    dashed: list[list[tuple[float, float]]] = []
+    present: list[tuple[float, float]] = []
+    locks: list[tuple[float, float]] = []
+    arrows: dict[str, list[tuple[float, float]]] = {}
+    min_width = 4 * x_per_pt
+    for item in items:
+        d = item.date
+        assert d is not None
+        y = row_y[item.record.id]
+        hollow = d.approximate or d.uncertain
+        if d.is_interval:
+            x0 = x(d.earliest)
+            x1 = hi if d.ongoing else x(d.latest)  # type: ignore[arg-type]
+            width = max(x1 - x0, min_width)
+            bar = Rectangle(
+                (x0, y - 0.27),
+                width,
+                0.54,
+                facecolor="white" if hollow else item.colour,
+                alpha=None,
+                edgecolor=item.colour,
+                lw=1.2,
+                zorder=3,
+                hatch="////" if hollow else None,
+                label=f"_mark {item.lane}",
+                gid=item.record.id,
+            )
+            if not hollow:
+                bar.set_facecolor(matplotlib.colors.to_rgba(item.colour, 0.45))
+            ax.add_artist(bar)
+            if d.ongoing:
+                arrows.setdefault(item.colour, []).append((hi, y))
+            positions[item.record.id] = (x0, y, True)
+            mark_x = x0
+        else:
+            at = x(pattern.placed(d))
+            span = _fuzz(d)
+            if x(span[1]) - x(span[0]) > 2 * x_per_pt:
+                (dashed if d.uncertain else whiskers).append([(x(span[0]), y), (x(span[1]), y)])
+            marker = "D" if item.child_directed else "o"
+            ax.add_artist(
+                Line2D(
+                    [at],
+                    [y],
+                    marker=marker,
+                    ms=6.5 if marker == "o" else 6,
+                    ls="none",
+                    mfc="white" if hollow else item.colour,
+                    mec=item.colour,
+                    mew=1.6 if hollow else 0.8,
+                    zorder=4,
+                    label=f"_mark {item.lane}",
+                    gid=item.record.id,
+                )
+            )
+            positions[item.record.id] = (at, y, False)
+            mark_x = at
+        if item.children_present:
+            present.append((mark_x, y + 0.36))
+        if item.record.confidential:
+            locks.append((mark_x, y - 0.42))
+    if whiskers:
+        ax.add_collection(LineCollection(whiskers, colors="#555555", lw=1.0, zorder=2))
+    if dashed:
+        ax.add_collection(
+            LineCollection(dashed, colors="#555555", lw=1.0, zorder=2, linestyles=(0, (2, 1.5)))
+        )
+    for colour, points in arrows.items():
+        ax.add_artist(
+            Line2D(
+                *zip(*points, strict=True),
+                marker=">",
+                ms=7,
+                ls="none",
+                color=colour,
+                zorder=4,
+                clip_on=False,
+            )
+        )
+    if present:
+        ax.add_artist(
+            Line2D(
+                *zip(*present, strict=True),
+                marker="^",
+                ms=3.6,
+                ls="none",
+                color="#111111",
+                zorder=5,
+            )
+        )
+    if locks:
+        ax.add_artist(
+            Line2D(
+                *zip(*locks, strict=True),
+                marker=_PADLOCK,
+                ms=6.5,
+                ls="none",
+                color="#000000",
+                zorder=6,
+            )
+        )
+    return positions
+
+
+def _draw_links(ax: Axes, items: list[_Item], positions: dict) -> None:
+    """A thin line from each behaviour to each impact it caused ("his X → this child's Y")."""
+    segments = []
+    for item in items:
+        for cause in getattr(item.record, "caused_by", ()) if item.lane == "children" else ():
+            if cause in positions:
+                bx, by, _ = positions[cause]
+                ix, iy, _ = positions[item.record.id]
+                segments.append([(bx, by), (ix, iy)])
+    if segments:
+        ax.add_collection(
+            LineCollection(segments, colors="#AA4499", lw=0.6, alpha=0.3, zorder=1, gid="links")
+        )
+
+
+def _draw_strip(
+    strip: Axes,
+    case: Case,
+    behaviours: list[_Item],
+    options: TimelineOptions,
+    x: Scale,
+) -> None:
+    """His behaviours per month, stacked by family, from :func:`pattern.counts_by_month`."""
+    records = [i.record for i in behaviours if i.date is not None]
+    full = pattern.counts_by_month(case.model_copy(update={"behaviours": records}))
+    now = pattern.counts_by_month(
+        case.model_copy(
+            update={
+                "behaviours": [
+                    i.record for i in behaviours if i.date is not None and _shown(i, options)
+                ]
+            }
+        )
+    )
+    for side in ("top", "right"):
+        strip.spines[side].set_visible(False)
+    strip.set_ylabel(
+        "His behaviours\nper month",
+        fontsize=_ROW_SIZE,
+        rotation=0,
+        ha="right",
+        va="center",
+        labelpad=8,
+    )
+    peak = int(full.sum(axis=1).max()) if len(full) else 1
+    strip.set_ylim(0, max(peak, 1) * 1.1)
+    strip.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3, integer=True))
+    if not len(now):
+        return
+    # One collection per family: hundreds of months as separate bar patches are slow to draw.
+    months = [m.date() for m in now.index]
+    edges = [(x(m), x(dt.date(m.year + m.month // 12, m.month % 12 + 1, 1))) for m in months]
+    bottom = [0] * len(months)
+    for _, colour, cats in _FAMILIES:
+        cols = [c for c in now.columns if c in cats]
+        if not cols:
+            continue
+        heights = now[cols].sum(axis=1).tolist()
+        boxes = [
+            [(a + gap, b), (e - gap, b), (e - gap, b + h), (a + gap, b + h)]
+            for (a, e), b, h in zip(edges, bottom, heights, strict=True)
+            if h
+            for gap in [(e - a) * 0.08]
+        ]
+        strip.add_collection(PolyCollection(boxes, facecolors=colour, linewidths=0, zorder=3))
+        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+
+
+def _draw_title(
+    fig: Figure,
+    case: Case,
+    options: TimelineOptions,
+    layout: _Layout,
+    dated: list[_Item],
+    undated: list[_Item],
+    lo: dt.date,
+    hi: dt.date,
+) -> None:
+    title = (
+        options.title or (case.title if not options.mask_names else "") or (f"Case {case.case_id}")
+    )
+    top = 1 - 0.22 / layout.height
+    fig.text(0.012, top, title, fontsize=18, fontweight="bold", va="top", parse_math=False)
+    parts = [
+        f"Timeline, {lo:%b %Y} to {hi:%b %Y}",
+        f"{len(dated)} dated records drawn, {len(undated)} not dated (listed right)",
+        f"audience: {options.audience}",
+    ]
+    if options.upto:
+        parts.append(f"shown up to {options.upto}")
+    if options.categories is not None:
+        parts.append(
+            "his behaviours: "
+            + ", ".join(taxonomy.label("behaviour_category", c) for c in sorted(options.categories))
+        )
+    fig.text(
+        0.012,
+        top - 0.42 / layout.height,
+        " · ".join(parts),
+        fontsize=10,
+        va="top",
+        color="#333333",
+        parse_math=False,
+    )
+
+
+def _legend_handles(case: Case, dated: list[_Item]) -> Iterator[tuple[object, str]]:
+    used = {i.record.category for i in dated if i.lane == "perpetrator"}  # type: ignore[attr-defined]
+    for name, colour, cats in _FAMILIES:
+        if used & cats:
+            yield Patch(facecolor=colour, edgecolor=colour), name
+    marks = dict(ls="none", ms=7, color="#444444")
+    yield Line2D([], [], marker="o", **marks), "Dated to the day or month"
+    yield (
+        Line2D([], [], marker="o", mfc="white", mew=1.6, **marks),
+        "Approximate (~) or uncertain (?): hollow,\nwhisker across the span it may fall in",
+    )
+    yield Line2D([], [], marker="D", **marks), "His behaviour aimed at a child"
+    yield Line2D([], [], marker="^", ls="none", ms=4, color="#111111"), "Children present or heard"
+    yield Patch(facecolor="#BBBBBB", edgecolor="#444444"), "A period (from / to)"
+    yield Line2D([], [], marker=">", **marks), "Ongoing: runs to the right edge"
+    if any(i.lane == "children" and i.record.caused_by for i in dated):  # type: ignore[attr-defined]
+        yield Line2D([], [], color="#CC79A7", lw=1.2), "His behaviour → the impact it caused"
+    if any(i.record.confidential for i in dated):
+        yield (
+            Line2D([], [], marker=_PADLOCK, ls="none", ms=8, color="black"),
+            "Survivor-confidential: never leaves\nthe consultation",
+        )
+    for phase in _PHASE_ORDER:
+        if any(p == phase for p, _, _ in _phases(case, dt.date.min)):
+            yield (
+                Patch(facecolor=_PHASE_TINT[phase], edgecolor="#999999"),
+                f"Phase: {taxonomy.label('phase', phase)}",
+            )
+
+
+def _draw_legend(fig: Figure, layout: _Layout, case: Case, dated: list[_Item]) -> float:
+    """The key, top right; returns the figure height fraction just below it."""
+    handles, labels = zip(*_legend_handles(case, dated), strict=True)
+    x = 1 - (_RIGHT_COL - 0.2) / layout.width
+    top = layout.main[1] + layout.main[3] + 0.3 / layout.height
+    size = 8.5
+    legend = fig.legend(
+        handles,
+        labels,
+        loc="upper left",
+        bbox_to_anchor=(x, top),
+        fontsize=size,
+        frameon=False,
+        title="Key",
+        alignment="left",
+        title_fontproperties={"weight": "bold", "size": 10},
+        handlelength=1.6,
+        labelspacing=0.55,
+        borderaxespad=0,
+    )
+    legend.set_gid("legend")
+    # Estimated rather than measured: measuring needs a renderer, a second draw of the page.
+    lines = sum(label.count("\n") + 1 for label in labels)
+    points = 10 * 1.6 + lines * size * 1.2 + len(labels) * size * 0.55
+    return top - points / 72 / layout.height
+
+
+def _draw_undated(
+    fig: Figure,
+    layout: _Layout,
+    top: float,
+    undated: list[_Item],
+    mask: Callable[[str], str],
+    labels: dict[str, str],
+) -> None:
+    """The records with no date, listed under the key so none is silently dropped."""
+    x = 1 - (_RIGHT_COL - 0.2) / layout.width
+    top -= 0.25 / layout.height
+    fig.text(x, top, f"Not dated ({len(undated)})", fontsize=10, fontweight="bold", va="top")
+    if not undated:
+        fig.text(
+            x,
+            top - 0.22 / layout.height,
+            "Every record has a date.",
+            fontsize=8,
+            va="top",
+            style="italic",
+            color="#555555",
+        )
+        return
+    line = 0.16 / layout.height
+    room = max(int((top - layout.strip[1]) / line) - 2, 1)
+    shown = undated if len(undated) <= room else undated[: room - 1]
+    for n, item in enumerate(shown):
+        who = _UNDATED_WHO.get(item.lane) or labels.get(item.block.split(":")[-1], "")
+        lock = " [confidential]" if item.record.confidential else ""
+        text = f"{who}: {_short(mask(item.record.description), 40)}{lock}"
+        fig.text(
+            x,
+            top - (n + 1.4) * line,
+            text,
+            fontsize=7.5,
+            va="top",
+            parse_math=False,
+            gid=item.record.id,
+            label=f"_undated {item.lane}",
+        )
+    if len(shown) < len(undated):
+        fig.text(
+            x,
+            top - (len(shown) + 1.4) * line,
+            f"+{len(undated) - len(shown)} more not dated",
+            fontsize=7.5,
+            va="top",
+            style="italic",
+            label="_undated_more",
+        )
+
+
+_UNDATED_WHO = {
+    "perpetrator": "His",
+    "efforts": "Hers",
+    "intersections": "Intersection",
+    "responses": "System",
+}
+
+
+# -- output ----------------------------------------------------------------------------------
+
+
+def drawn_marks(fig: Figure) -> dict[str, int]:
+    """How many records each lane draws on the time axis (undated ones are listed apart)."""
+    counts: Counter[str] = Counter()
+    for ax in fig.axes:
+        for artist in ax.get_children():
+            label = artist.get_label()
+            if isinstance(label, str) and label.startswith("_mark "):
+                counts[label.removeprefix("_mark ")] += 1
+    return dict(counts)
+
+
+def listed_undated(fig: Figure) -> dict[str, int]:
+    """How many records with no date each lane lists in the margin."""
+    counts: Counter[str] = Counter()
+    for text in fig.texts:
+        label = text.get_label()
+        if isinstance(label, str) and label.startswith("_undated "):
+            counts[label.removeprefix("_undated ")] += 1
+    return dict(counts)
+
+
+def to_bytes(fig: Figure, fmt: str) -> bytes:
+    """The figure as PNG (200 dpi), SVG (text kept as text) or PDF, byte-identical per input."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format '{fmt}': expected one of {', '.join(FORMATS)}")
+    buf = io.BytesIO()
+    with matplotlib.rc_context(_RC):
+        fig.savefig(buf, format=fmt, dpi=PNG_DPI, metadata=_METADATA[fmt])
+    return buf.getvalue()
+
+
+def format_for(path: str) -> str:
+    """The output format named by a file's suffix."""
+    suffix = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    if suffix not in FORMATS:
+        raise ValueError(f"'{path}': the file name must end in .png, .svg or .pdf")
+    return suffix
