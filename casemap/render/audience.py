@@ -340,7 +340,7 @@ _ZIP = re.compile(r"\b\d{5}(?:-\d{4})?\b")
 _PLACE_BEFORE_NOUN = re.compile(rf"\b((?:{_WORD}\s+){{1,4}}(?:{_PLACE_NOUNS})s?)\b")
 _PLACE_BEFORE_CUE = re.compile(rf"\b((?:{_WORD}\s+){{1,4}})(?i:{_LOWER_PLACE_CUES})\b")
 _PLACE_AFTER_CUE = re.compile(
-    rf"\b(?i:{_LOWER_PLACE_CUES}|address|postcode|zip)\b\s*(?i:called|named|is|at|in|:|,|-)?\s*"
+    rf"\b(?i:{_LOWER_PLACE_CUES}|address|postcode|zip)\s*(?i:called|named|:|-)\s*"
     rf"((?:{_WORD})(?:\s+(?:of\s+|the\s+)?{_WORD}){{0,4}})"
 )
 _PLACE_AFTER_VERB = re.compile(
