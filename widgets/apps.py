@@ -31,6 +31,9 @@ from .style import CSS
 log = logging.getLogger(__name__)
 
 
+NOT_APPLIED = "Not saved: something went wrong. What you typed is still in the form."
+
+
 def _problem_text(error: CaseInvalid) -> str:
     return "; ".join(str(p) for p in error.problems[:3])
 
@@ -215,15 +218,18 @@ class ConsultationApp(ipw.VBox):
             self.show_step(key)
         return self.editors[key]
 
-    def _editor(self, cls: type, **kwargs: Any) -> Any:
-        return cls(
-            self.session,
-            on_save=self.guard(self.save_record),
-            on_delete=self.guard(self.delete_record),
-            guard=self.guard,
+    def _callbacks(self) -> dict[str, Any]:
+        # After an unexpected error the editor gets a message back, so it keeps the form as
+        # typed instead of clearing it as if the record had been saved.
+        return {
+            "on_save": self.guard(self.save_record, failed=NOT_APPLIED),
+            "on_delete": self.guard(self.delete_record, failed=NOT_APPLIED),
+            "guard": self.guard,
             **self.editor_options,
-            **kwargs,
-        )
+        }
+
+    def _editor(self, cls: type, **kwargs: Any) -> Any:
+        return cls(self.session, **self._callbacks(), **kwargs)
 
     def _build_step(self, step: Step) -> ipw.Widget:
         parts: list[ipw.Widget] = [guidance_view(step)]
@@ -232,7 +238,9 @@ class ConsultationApp(ipw.VBox):
             from .people_editor import CaseDetails, PeopleEditor
 
             details = CaseDetails(
-                self.session, on_change=self.guard(self.update_case), guard=self.guard
+                self.session,
+                on_change=self.guard(self.update_case, failed=NOT_APPLIED),
+                guard=self.guard,
             )
             self.editors["case"] = details
             self.editors[key] = self._editor(PeopleEditor)
@@ -260,11 +268,8 @@ class ConsultationApp(ipw.VBox):
             self.editors[key] = self._editor(IntersectionEditor)
             self.editors["worker_safety"] = WorkerSafetyPanel(
                 self.session,
-                on_change=self.guard(self.update_worker_safety),
-                on_save=self.guard(self.save_record),
-                on_delete=self.guard(self.delete_record),
-                guard=self.guard,
-                **self.editor_options,
+                on_change=self.guard(self.update_worker_safety, failed=NOT_APPLIED),
+                **self._callbacks(),
             )
             parts += [self.editors[key], self.editors["worker_safety"]]
         elif key == "plans":

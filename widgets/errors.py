@@ -26,8 +26,12 @@ class ErrorReporter:
     def __init__(self, show: Callable[[str], None]):
         self.show = show
 
-    def guard(self, fn: Callable[..., Any]) -> Callable[..., Any]:
-        """``fn`` wrapped so that an exception is logged and shown calmly, never raised."""
+    def guard(self, fn: Callable[..., Any], failed: Any = None) -> Callable[..., Any]:
+        """``fn`` wrapped so that an exception is logged and shown calmly, never raised.
+
+        The wrapper returns ``failed`` after an exception (e.g. a message, so that an editor
+        keeps the form filled in instead of treating the change as saved).
+        """
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -39,7 +43,7 @@ class ErrorReporter:
                     self.show(CALM_MESSAGE)
                 except Exception:  # the reporter itself must never take the page down
                     log.exception("could not show the error message")
-                return None
+                return failed
 
         return wrapper
 

@@ -54,15 +54,17 @@ class ExportPanel(ipw.VBox):
     """Audience, format, preview and download of the case summary."""
 
     def __init__(self, session: Session, *, guard=lambda f: f):
-        from casemap.render.audience import AUDIENCES
+        from casemap.render.audience import AUDIENCE_LABELS, AUDIENCES
         from casemap.render.summary import FORMATS
 
         self.session = session
-        self.audience = ipw.Dropdown(options=list(AUDIENCES), value=AUDIENCES[0])
+        self.audience = ipw.Dropdown(
+            options=[(AUDIENCE_LABELS.get(a, a), a) for a in AUDIENCES], value=AUDIENCES[0]
+        )
         self.audience.add_class("cm-audience")
         self.audience_help = ipw.HTML()
         self.audience_help.add_class("cm-help")
-        self.format = ipw.Dropdown(
+        self.format = ipw.Dropdown(  # ids as labels: html, md, docx, pdf are what people know
             options=list(FORMATS), value="html" if "html" in FORMATS else FORMATS[0]
         )
         self.format.add_class("cm-format")

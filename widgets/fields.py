@@ -38,50 +38,65 @@ class TaxonomyChoice(ipw.VBox):
     ):
         self.kind = kind
         terms = [t for t in taxonomy.terms(kind) if only is None or t.id in only]
-        options: list[tuple[str, str | None]] = [(t.label, t.id) for t in terms]
+        options: list[tuple[str, str]] = [(t.label, t.id) for t in terms]
         if optional:
-            options.insert(0, (none_label, None))
+            # "" rather than None: a Dropdown shows nothing at all when its value is None.
+            options.insert(0, (none_label, ""))
         self.dropdown = ipw.Dropdown(options=options, layout=ipw.Layout(width="100%"))
         self.help = ipw.HTML()
         self.help.add_class("cm-help")
         super().__init__(children=[self.dropdown, self.help])
         self.add_class(f"cm-choice-{kind}")
-        self.value = self.dropdown.value
+        self.value = self.dropdown.value or None
         self._show_help()
         self.dropdown.observe(self._from_dropdown, names="value")
 
     def _from_dropdown(self, change: dict) -> None:
-        self.value = change["new"]
+        self.value = change["new"] or None
         self._show_help()
 
     @traitlets.observe("value")
     def _to_dropdown(self, change: dict) -> None:
-        if self.dropdown.value != change["new"]:
-            self.dropdown.value = change["new"]
+        if self.dropdown.value != (change["new"] or ""):
+            self.dropdown.value = change["new"] or ""
 
     def _show_help(self) -> None:
         text = taxonomy.help_text(self.kind, self.dropdown.value) if self.dropdown.value else ""
         self.help.value = f"<span>{html.escape(text)}</span>" if text else ""
 
 
-class PersonChoice(ipw.Dropdown):
+class PersonChoice(ipw.VBox):
     """One person of the case, by label (names stay out of option lists on a shared screen)."""
 
+    value = traitlets.Unicode(None, allow_none=True)
+
     def __init__(self, *, optional: bool = False):
-        super().__init__(options=[], layout=ipw.Layout(width="100%"))
+        self.dropdown = ipw.Dropdown(options=[], layout=ipw.Layout(width="100%"))
+        super().__init__([self.dropdown])
         self.optional = optional
+        self.dropdown.observe(self._from_dropdown, names="value")
+
+    def _from_dropdown(self, change: dict) -> None:
+        self.value = change["new"] or None
+
+    @traitlets.observe("value")
+    def _to_dropdown(self, change: dict) -> None:
+        want = change["new"] or ""
+        if self.dropdown.value != want and want in [v for _, v in self.dropdown.options]:
+            self.dropdown.value = want
 
     def set_people(self, people: Sequence[tuple[str, str]]) -> None:
-        current = self.value
-        options: list[tuple[str, str | None]] = list(people)
+        current = self.value or ""
+        options: list[tuple[str, str]] = list(people)
         if self.optional:
-            options.insert(0, ("Not recorded", None))
+            options.insert(0, ("Not recorded", ""))  # "": a None value shows an empty box
         ids = [v for _, v in options]
-        if [tuple(o) for o in self.options] != options:
-            self.options = options
+        if [tuple(o) for o in self.dropdown.options] != options:
+            self.dropdown.options = options
         want = current if current in ids else (ids[0] if ids else None)
-        if self.value != want:
-            self.value = want
+        if self.dropdown.value != want:
+            self.dropdown.value = want
+        self.value = self.dropdown.value or None
 
 
 class PeoplePicker(ipw.HBox):
@@ -226,11 +241,24 @@ def explain(d: dates.EdtfDate) -> str:
     return point(d.start)
 
 
-class OptionalBool(ipw.Dropdown):
-    """Yes / No / Not known, for a field that may be unknown."""
+class OptionalBool(ipw.VBox):
+    """Yes / No / Not known, for a field that may be unknown; ``value`` is True, False or None."""
+
+    value = traitlets.Bool(None, allow_none=True)
+    WORDS = {None: "unknown", True: "yes", False: "no"}
 
     def __init__(self) -> None:
-        super().__init__(
-            options=[("Not known", None), ("Yes", True), ("No", False)],
+        # Strings inside: a Dropdown shows an empty box when its value is None.
+        self.dropdown = ipw.Dropdown(
+            options=[("Not known", "unknown"), ("Yes", "yes"), ("No", "no")],
             layout=ipw.Layout(width="12em"),
         )
+        super().__init__([self.dropdown])
+        self.dropdown.observe(self._from_dropdown, names="value")
+
+    def _from_dropdown(self, change: dict) -> None:
+        self.value = {v: k for k, v in self.WORDS.items()}[change["new"]]
+
+    @traitlets.observe("value")
+    def _to_dropdown(self, change: dict) -> None:
+        self.dropdown.value = self.WORDS[change["new"]]

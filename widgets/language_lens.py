@@ -39,10 +39,7 @@ def lens_html(findings: Sequence[Any]) -> str:
 
 
 def _check(text: str) -> list[Any]:
-    try:
-        from casemap.analysis.language import check_language
-    except ImportError:  # TEMPORARY until casemap.analysis.language lands
-        return []
+    from casemap.analysis.language import check_language
 
     return list(check_language(text))
 

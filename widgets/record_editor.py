@@ -139,7 +139,7 @@ class RecordEditor(ipw.VBox):
             w = self._make(spec)
             self.form.widgets[spec.name] = w
             w.add_class(f"cm-field-{spec.name}")
-            parts: list[ipw.Widget] = [describe(spec.label), w]
+            parts: list[ipw.Widget] = [w] if spec.kind == "flag" else [describe(spec.label), w]
             if spec.kind in TEXT_KINDS and spec.lens:
                 lens = LanguageLens(
                     w, guard=guard, **({} if lens_delay is None else {"delay": lens_delay})
@@ -262,7 +262,7 @@ class RecordEditor(ipw.VBox):
         for s in self.specs:
             out[s.name] = s.default(case) if s.default else self._field_default(s.name)
             if s.kind == "choice" and out[s.name] is None and not s.optional:
-                out[s.name] = self.fields[s.name].dropdown.options[0][1]
+                out[s.name] = self.fields[s.name].dropdown.options[0][1] or None
         return out
 
     def build(self, base: BaseModel | None, record_id: str) -> BaseModel:

@@ -6,6 +6,7 @@ is first shown, so the workbook is interactive before matplotlib is loaded.
 
 from __future__ import annotations
 
+import io
 import logging
 from typing import Any
 
@@ -17,6 +18,24 @@ from .fields import DateField, PeoplePicker, describe
 from .session import Session
 
 log = logging.getLogger(__name__)
+
+LANE_LABELS = {
+    "perpetrator": "His behaviours",
+    "efforts": "Her protective efforts",
+    "children": "The children",
+    "intersections": "Intersections",
+    "responses": "System responses",
+}
+
+
+SCREEN_DPI = 80  # the A3 figure at 80 dpi is about 1300 px wide: sharp on screen, quick to draw
+
+
+def screen_png(fig: Any) -> bytes:
+    """The figure as a PNG for the screen (exports use casemap.render.timeline.to_bytes)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=SCREEN_DPI, metadata={"Software": None})
+    return buffer.getvalue()
 
 
 class TimelineView(ipw.VBox):
@@ -36,6 +55,8 @@ class TimelineView(ipw.VBox):
         )
         self.categories.add_class("cm-timeline-categories")
         self.people = PeoplePicker()
+        self.lanes = PeoplePicker()
+        self.lanes.set_people([(label, lane) for lane, label in LANE_LABELS.items()])
         self.links = ipw.Checkbox(value=True, description="Show caused-by links", indent=False)
         self.image = ipw.Image(format="png", layout=ipw.Layout(width="100%", max_width="1100px"))
         self.image.add_class("cm-timeline-image")
@@ -50,7 +71,13 @@ class TimelineView(ipw.VBox):
                     layout=ipw.Layout(width="22em"),
                 ),
                 ipw.VBox(
-                    [describe("Only records about"), self.people, self.links],
+                    [
+                        describe("Lanes (none chosen: all)"),
+                        self.lanes,
+                        describe("Only records about"),
+                        self.people,
+                        self.links,
+                    ],
                     layout=ipw.Layout(flex="1"),
                 ),
             ],
@@ -61,7 +88,7 @@ class TimelineView(ipw.VBox):
         self.add_class("cm-timeline")
         redraw = guard(lambda change: self.refresh())
         session.observe(redraw, names="case")
-        for w in (self.date_from, self.date_to, self.categories, self.people, self.links):
+        for w in (self.date_from, self.date_to, self.categories, self.people, self.lanes, self.links):
             w.observe(redraw, names="value")
         self._people()
 
@@ -80,8 +107,9 @@ class TimelineView(ipw.VBox):
         return TimelineOptions(
             date_from=self.date_from.value if self.date_from.valid else None,
             date_to=self.date_to.value if self.date_to.valid else None,
-            categories=tuple(self.categories.value) or None,
-            people=tuple(self.people.value) or None,
+            lanes=tuple(self.lanes.value) or None,
+            categories=frozenset(self.categories.value) or None,
+            people=frozenset(self.people.value) or None,
             links=self.links.value,
             audience="consultation",
         )
@@ -91,11 +119,10 @@ class TimelineView(ipw.VBox):
             self.stale = True
             return
         self._people()
-        from casemap.render.timeline import draw_timeline, to_bytes
+        from casemap.render.timeline import draw_timeline
 
         case = self.session.case
-        fig = draw_timeline(case, self.options())
-        self.image.value = to_bytes(fig, "png")
+        self.image.value = screen_png(draw_timeline(case, self.options()))
         self.stale = False
         self.draws += 1
         self.note.value = (
