@@ -1,0 +1,415 @@
+"""The language lens: phrasings that hide the perpetrator or blame the survivor (domain.md §3).
+
+Rules are data, in ``language_rules.json`` beside this module. Each rule names the discursive
+operation it performs (Coates & Wade, as in domain.md §3: CV concealing violence, OR obscuring
+perpetrator responsibility, CR concealing victim resistance, BV blaming or pathologising the
+victim), the rows of domain.md §3 it covers, a message, a suggested rewording and regular
+expressions. Patterns are written with named word lists (``@harm``, ``@child`` ...) declared in
+the same file, so one rule catches inflections and word-order variants rather than fixed strings.
+Guards (``unless`` / ``only_if``) look at the sentence around a match, at the text before it or
+the text after it, to keep ordinary uses of the same words quiet ("exposed to mould",
+"she was hit by a car").
+
+Text between double quotes is someone's exact words (domain.md §1.7) and is never flagged.
+
+``python -m casemap.analysis.language --eval tests/data/language_sentences.tsv`` prints recall
+and false-alarm rate over a labelled set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import json
+import re
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from ..model import Case
+
+RULES_FILE = Path(__file__).with_name("language_rules.json")
+OPERATIONS = {
+    "CV": "concealing violence",
+    "OR": "obscuring perpetrator responsibility",
+    "CR": "concealing victim resistance",
+    "BV": "blaming or pathologising the victim",
+}
+
+Where = Literal["sentence", "before", "after"]
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A condition on the context of a match: ``pattern`` searched in ``where``."""
+
+    where: Where
+    pattern: re.Pattern[str]
+
+    def holds(self, sentence: str, before: str, after: str) -> bool:
+        text = {"sentence": sentence, "before": before, "after": after}[self.where]
+        return self.pattern.search(text) is not None
+
+
+@dataclass(frozen=True)
+class LanguageRule:
+    """One phrasing to avoid, with what it does and what to write instead."""
+
+    id: str
+    operation: str
+    rows: tuple[int, ...]
+    title: str
+    message: str
+    suggestion: str
+    patterns: tuple[re.Pattern[str], ...]
+    unless: tuple[Guard, ...] = ()
+    only_if: tuple[Guard, ...] = ()
+
+
+@dataclass(frozen=True)
+class LanguageFinding:
+    """A phrasing found in a text: where it is, which rule and a better wording."""
+
+    start: int
+    end: int
+    text: str
+    rule: str
+    operation: str
+    message: str
+    suggestion: str
+
+
+@dataclass(frozen=True)
+class CaseLanguageFinding:
+    """A finding in one free-text field of one record of a case."""
+
+    record: str
+    field: str
+    finding: LanguageFinding
+
+    def as_dict(self) -> dict[str, Any]:
+        f = self.finding
+        return {
+            "record": self.record,
+            "field": self.field,
+            "start": f.start,
+            "end": f.end,
+            "text": f.text,
+            "rule": f.rule,
+            "operation": f.operation,
+            "message": f.message,
+            "suggestion": f.suggestion,
+        }
+
+
+# -- loading the rules -------------------------------------------------------------------------
+
+_WORD_REF = re.compile(r"@([a-z][a-z0-9_]*)")
+
+
+def _expand(pattern: str, vocab: dict[str, str], seen: tuple[str, ...] = ()) -> str:
+    def one(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in vocab:
+            raise ValueError(f"language rules: unknown word list @{name} in {pattern!r}")
+        if name in seen:
+            raise ValueError(f"language rules: word list @{name} refers to itself")
+        return "(?:" + _expand(vocab[name], vocab, (*seen, name)) + ")"
+
+    return _WORD_REF.sub(one, pattern)
+
+
+def _compile(pattern: str, vocab: dict[str, str]) -> re.Pattern[str]:
+    source = _expand(pattern, vocab)
+    try:
+        return re.compile(source, re.IGNORECASE)
+    except re.error as e:
+        raise ValueError(f"language rules: bad pattern {pattern!r}: {e}") from None
+
+
+def _vocab(raw: dict[str, str | list[str]]) -> dict[str, str]:
+    # A list is a set of alternatives, tried longest first so that "children" is not cut to
+    # "child"; a string is a regular expression used as it is.
+    return {
+        k: "|".join(sorted(v, key=len, reverse=True)) if isinstance(v, list) else v
+        for k, v in raw.items()
+    }
+
+
+def _guards(items: Iterable[dict[str, str]], vocab: dict[str, str]) -> tuple[Guard, ...]:
+    out = []
+    for g in items:
+        where = g.get("in", "sentence")
+        if where not in ("sentence", "before", "after"):
+            raise ValueError(f"language rules: guard 'in' must be sentence, before or after: {g}")
+        out.append(Guard(where, _compile(g["pattern"], vocab)))  # type: ignore[arg-type]
+    return tuple(out)
+
+
+def load_rules(path: Path | str = RULES_FILE) -> tuple[LanguageRule, ...]:
+    """Read and compile the rules file; a bad pattern or word list raises ValueError."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    vocab = _vocab(data.get("vocab", {}))
+    rules = []
+    for r in data["rules"]:
+        if r["operation"] not in OPERATIONS:
+            raise ValueError(f"language rules: {r['id']}: unknown operation {r['operation']}")
+        rules.append(
+            LanguageRule(
+                id=r["id"],
+                operation=r["operation"],
+                rows=tuple(r.get("rows", ())),
+                title=r["title"],
+                message=r["message"],
+                suggestion=r["suggestion"],
+                patterns=tuple(_compile(p, vocab) for p in r["patterns"]),
+                unless=_guards(r.get("unless", ()), vocab),
+                only_if=_guards(r.get("only_if", ()), vocab),
+            )
+        )
+    ids = [r.id for r in rules]
+    if len(ids) != len(set(ids)):
+        raise ValueError("language rules: duplicate rule ids")
+    return tuple(rules)
+
+
+RULES: tuple[LanguageRule, ...] = load_rules()
+
+
+# -- checking a text ---------------------------------------------------------------------------
+
+# A sentence ends at . ! ? ; or a line break, but not at the dot of Mr. Ms. Mrs. Dr. St. or an
+# initial ("J. Smith"), which case notes use all the time.
+_BOUNDARY = re.compile(
+    r"(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bSt)(?<!\bNo)(?<!\b[A-Z])[.!?]+(?=[\s\"'”’)]|$)"
+    r"|[;\n]"
+)
+_QUOTED = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”")
+
+
+class _Text:
+    """A text with its sentence boundaries and quoted spans, computed once and only if needed."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._ends: list[int] | None = None
+        self._quotes: list[tuple[int, int]] | None = None
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        if self._ends is None:
+            self._ends = [m.end() for m in _BOUNDARY.finditer(self.text)]
+        i = bisect.bisect_right(self._ends, start)
+        s = self._ends[i - 1] if i else 0
+        j = bisect.bisect_left(self._ends, end)
+        e = self._ends[j] if j < len(self._ends) else len(self.text)
+        return s, e
+
+    def quoted(self, start: int, end: int) -> bool:
+        if self._quotes is None:
+            self._quotes = [m.span() for m in _QUOTED.finditer(self.text)]
+        return any(qs <= start and end <= qe for qs, qe in self._quotes)
+
+
+def _passes(rule: LanguageRule, doc: _Text, start: int, end: int) -> bool:
+    if not rule.unless and not rule.only_if:
+        return True
+    s, e = doc.sentence(start, end)
+    sentence, before, after = doc.text[s:e], doc.text[s:start], doc.text[end:e]
+    if any(g.holds(sentence, before, after) for g in rule.unless):
+        return False
+    return all(g.holds(sentence, before, after) for g in rule.only_if)
+
+
+def check_language(
+    text: str, rules: Sequence[LanguageRule] = RULES
+) -> list[LanguageFinding]:
+    """Phrasings that hide the perpetrator or blame the survivor, with their positions and a better wording."""
+    if not text or not text.strip():
+        return []
+    doc = _Text(text)
+    found: list[LanguageFinding] = []
+    for rule in rules:
+        spans: list[tuple[int, int]] = []
+        for pattern in rule.patterns:
+            for m in pattern.finditer(text):
+                start, end = m.span()
+                if start == end or doc.quoted(start, end):
+                    continue
+                if _passes(rule, doc, start, end):
+                    spans.append((start, end))
+        # One finding per stretch of text per rule: overlapping matches of the same rule
+        # (two patterns catching one phrase) are reported once, by the earliest, longest span.
+        spans.sort(key=lambda se: (se[0], -se[1]))
+        last_end = -1
+        for start, end in spans:
+            if start < last_end:
+                continue
+            last_end = end
+            found.append(
+                LanguageFinding(
+                    start=start,
+                    end=end,
+                    text=text[start:end],
+                    rule=rule.id,
+                    operation=rule.operation,
+                    message=rule.message,
+                    suggestion=rule.suggestion,
+                )
+            )
+    found.sort(key=lambda f: (f.start, f.end, f.rule))
+    return found
+
+
+# -- checking a case ---------------------------------------------------------------------------
+
+_RECORD_FIELDS = ("description", "source_detail", "perpetrator_link", "action", "purpose",
+                  "success_indicator")
+
+
+def iter_text_fields(case: Case) -> Iterator[tuple[str, str, str]]:
+    """Every worker-written free-text field of a case as (record id, field, text).
+
+    ``quote`` is left out on purpose: it holds someone's exact words, which are evidence and
+    must stay as they were said (domain.md §1.7). Names, labels and ids are not prose.
+    """
+    if case.title:
+        yield case.case_id, "title", case.title
+    for p in case.people:
+        for field in ("relationship", "notes"):
+            value = getattr(p, field)
+            if value:
+                yield p.id, field, value
+    for _, r in case.records():
+        for field in _RECORD_FIELDS:
+            value = getattr(r, field, None)
+            if value:
+                yield r.id, field, value
+    if case.worker_safety.visit_plan:
+        yield "worker_safety", "visit_plan", case.worker_safety.visit_plan
+    for c in case.consultations:
+        for i, q in enumerate(c.questions):
+            if q:
+                yield c.id, f"questions[{i}]", q
+        if c.notes:
+            yield c.id, "notes", c.notes
+        for i, rec in enumerate(c.recommendations):
+            if rec:
+                yield c.id, f"recommendations[{i}]", rec
+    for rv in case.reviews:
+        for criterion, rating in rv.ratings.items():
+            if rating.note:
+                yield rv.id, f"ratings.{criterion}.note", rating.note
+        if rv.reflections:
+            yield rv.id, "reflections", rv.reflections
+
+
+def lint_case(
+    case: Case, rules: Sequence[LanguageRule] = RULES
+) -> list[CaseLanguageFinding]:
+    """Language findings in every worker-written free-text field of a case, in case order."""
+    return [
+        CaseLanguageFinding(record, field, f)
+        for record, field, text in iter_text_fields(case)
+        for f in check_language(text, rules)
+    ]
+
+
+_WORD = re.compile(r"[\w'’-]+")
+
+
+def word_count(case: Case) -> int:
+    """Words in the fields :func:`lint_case` reads (for findings per 1,000 words)."""
+    return sum(len(_WORD.findall(text)) for _, _, text in iter_text_fields(case))
+
+
+# -- measuring against a labelled set ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Example:
+    label: str  # "flag" or "ok"
+    sentence: str
+    why: str
+    set: str
+
+
+def read_examples(path: Path | str) -> list[Example]:
+    """A tab-separated file with a header: label, sentence, why and optionally set."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    out = []
+    for n, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        row = dict(zip(header, line.split("\t"), strict=False))
+        if row.get("label") not in ("flag", "ok"):
+            raise ValueError(f"{path}:{n}: label must be 'flag' or 'ok'")
+        out.append(Example(row["label"], row["sentence"], row.get("why", ""),
+                           row.get("set", "all")))
+    return out
+
+
+@dataclass(frozen=True)
+class Score:
+    true_flags: int
+    missed: int
+    false_alarms: int
+    true_ok: int
+
+    @property
+    def recall(self) -> float:
+        n = self.true_flags + self.missed
+        return self.true_flags / n if n else 1.0
+
+    @property
+    def false_alarm_rate(self) -> float:
+        n = self.false_alarms + self.true_ok
+        return self.false_alarms / n if n else 0.0
+
+
+def score(examples: Iterable[Example], rules: Sequence[LanguageRule] = RULES) -> Score:
+    """Recall (flag sentences with a finding) and false alarms (ok sentences with one)."""
+    tf = mi = fa = to = 0
+    for ex in examples:
+        hit = bool(check_language(ex.sentence, rules))
+        if ex.label == "flag":
+            tf, mi = tf + hit, mi + (not hit)
+        else:
+            fa, to = fa + hit, to + (not hit)
+    return Score(tf, mi, fa, to)
+
+
+def _report(path: str, verbose: bool) -> int:
+    examples = read_examples(path)
+    sets = sorted({e.set for e in examples})
+    print(f"{'set':<10}{'flag':>6}{'ok':>6}{'recall':>9}{'false alarms':>15}")
+    for name in [*sets, "all"]:
+        chosen = [e for e in examples if name in ("all", e.set)]
+        s = score(chosen)
+        print(f"{name:<10}{s.true_flags + s.missed:>6}{s.false_alarms + s.true_ok:>6}"
+              f"{s.recall:>9.1%}{s.false_alarms:>7} ({s.false_alarm_rate:.1%})")
+    if verbose:
+        for e in examples:
+            found = check_language(e.sentence)
+            if e.label == "flag" and not found:
+                print(f"MISSED [{e.set}] {e.sentence}")
+            elif e.label == "ok" and found:
+                rules = ", ".join(f"{f.rule} '{f.text}'" for f in found)
+                print(f"FALSE ALARM [{e.set}] {e.sentence}  <- {rules}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m casemap.analysis.language")
+    parser.add_argument("--eval", metavar="TSV", required=True,
+                        help="labelled sentences: label, sentence, why[, set]")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="list every missed sentence and every false alarm")
+    args = parser.parse_args(argv)
+    return _report(args.eval, args.verbose)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
