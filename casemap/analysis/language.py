@@ -24,7 +24,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -268,52 +268,84 @@ _RECORD_FIELDS = ("description", "source_detail", "perpetrator_link", "action", 
                   "success_indicator")
 
 
+def _text_fields(case: Case) -> Iterator[tuple[str, str, str, str]]:
+    """(section, record id, field, text) for every worker-written free-text field."""
+    if case.title:
+        yield "case", case.case_id, "title", case.title
+    for p in case.people:
+        for field in ("relationship", "notes"):
+            value = getattr(p, field)
+            if value:
+                yield "people", p.id, field, value
+    for section, r in case.records():
+        for field in _RECORD_FIELDS:
+            value = getattr(r, field, None)
+            if value:
+                yield section, r.id, field, value
+    if case.worker_safety.visit_plan:
+        yield "worker_safety", "worker_safety", "visit_plan", case.worker_safety.visit_plan
+    for c in case.consultations:
+        for i, q in enumerate(c.questions):
+            if q:
+                yield "consultations", c.id, f"questions[{i}]", q
+        if c.notes:
+            yield "consultations", c.id, "notes", c.notes
+        for i, rec in enumerate(c.recommendations):
+            if rec:
+                yield "consultations", c.id, f"recommendations[{i}]", rec
+    for rv in case.reviews:
+        for criterion, rating in rv.ratings.items():
+            if rating.note:
+                yield "reviews", rv.id, f"ratings.{criterion}.note", rating.note
+        if rv.reflections:
+            yield "reviews", rv.id, "reflections", rv.reflections
+
+
 def iter_text_fields(case: Case) -> Iterator[tuple[str, str, str]]:
     """Every worker-written free-text field of a case as (record id, field, text).
 
     ``quote`` is left out on purpose: it holds someone's exact words, which are evidence and
     must stay as they were said (domain.md §1.7). Names, labels and ids are not prose.
     """
-    if case.title:
-        yield case.case_id, "title", case.title
-    for p in case.people:
-        for field in ("relationship", "notes"):
-            value = getattr(p, field)
-            if value:
-                yield p.id, field, value
-    for _, r in case.records():
-        for field in _RECORD_FIELDS:
-            value = getattr(r, field, None)
-            if value:
-                yield r.id, field, value
-    if case.worker_safety.visit_plan:
-        yield "worker_safety", "visit_plan", case.worker_safety.visit_plan
-    for c in case.consultations:
-        for i, q in enumerate(c.questions):
-            if q:
-                yield c.id, f"questions[{i}]", q
-        if c.notes:
-            yield c.id, "notes", c.notes
-        for i, rec in enumerate(c.recommendations):
-            if rec:
-                yield c.id, f"recommendations[{i}]", rec
-    for rv in case.reviews:
-        for criterion, rating in rv.ratings.items():
-            if rating.note:
-                yield rv.id, f"ratings.{criterion}.note", rating.note
-        if rv.reflections:
-            yield rv.id, "reflections", rv.reflections
+    for _, record, field, text in _text_fields(case):
+        yield record, field, text
+
+
+# Items of her plan are often written without a subject ("Obtain a protection order"); read
+# them as tasks set for her so that the survivor-task rule sees who is asked to do the work.
+_SURVIVOR_PLAN_SUBJECT = "She must "
+_SURVIVOR_PLAN_RULES = frozenset({"survivor-task"})
+
+
+def _survivor_plan_findings(
+    text: str, rules: Sequence[LanguageRule], already: list[LanguageFinding]
+) -> list[LanguageFinding]:
+    chosen = [r for r in rules if r.id in _SURVIVOR_PLAN_RULES]
+    if not chosen:
+        return []
+    shift = len(_SURVIVOR_PLAN_SUBJECT)
+    seen = {(f.rule, f.start) for f in already}
+    out = []
+    for f in check_language(_SURVIVOR_PLAN_SUBJECT + text, chosen):
+        start, end = max(0, f.start - shift), f.end - shift
+        if end <= 0 or any(rule == f.rule and abs(s - start) < 3 for rule, s in seen):
+            continue
+        out.append(replace(f, start=start, end=end, text=text[start:end]))
+    return out
 
 
 def lint_case(
     case: Case, rules: Sequence[LanguageRule] = RULES
 ) -> list[CaseLanguageFinding]:
     """Language findings in every worker-written free-text field of a case, in case order."""
-    return [
-        CaseLanguageFinding(record, field, f)
-        for record, field, text in iter_text_fields(case)
-        for f in check_language(text, rules)
-    ]
+    out = []
+    for section, record, field, text in _text_fields(case):
+        found = check_language(text, rules)
+        if section == "plans.survivor":
+            found = sorted(found + _survivor_plan_findings(text, rules, found),
+                           key=lambda f: (f.start, f.end, f.rule))
+        out += [CaseLanguageFinding(record, field, f) for f in found]
+    return out
 
 
 _WORD = re.compile(r"[\w'’-]+")
@@ -321,7 +353,7 @@ _WORD = re.compile(r"[\w'’-]+")
 
 def word_count(case: Case) -> int:
     """Words in the fields :func:`lint_case` reads (for findings per 1,000 words)."""
-    return sum(len(_WORD.findall(text)) for _, _, text in iter_text_fields(case))
+    return sum(len(_WORD.findall(text)) for _, _, _, text in _text_fields(case))
 
 
 # -- measuring against a labelled set ----------------------------------------------------------
