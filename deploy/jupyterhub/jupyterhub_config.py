@@ -21,6 +21,7 @@ spawner). deploy/README.md explains each variable:
     CASEMAP_HUB_SITE_CONFIG   optional Python config file loaded last (OAuth/LDAP, spawner)
 """
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -120,17 +121,31 @@ def user_exports(spawner) -> str:
     return str(Path(getattr(spawner, "home_dir", "") or "~") / "exports")
 
 
-c.Spawner.environment = {"CASEMAP_HOME": user_casefiles, "CASEMAP_EXPORTS": user_exports}
+def server_args(voila_json: Path) -> list[str]:
+    """The kernel and executor settings of the repository's voila.json, as server arguments.
+
+    Inside a single-user server Voila reads voila.json only for VoilaConfiguration; kernel
+    culling and the execution timeout belong to the server, so they are passed here. Closed
+    tabs do not always shut their kernels down (shared/jupyter-notes.md 1.7).
+    """
+    settings = json.loads(voila_json.read_text()) if voila_json.exists() else {}
+    return [
+        f"--{section}.{name}={value}"
+        for section in ("MappingKernelManager", "VoilaExecutor")
+        for name, value in settings.get(section, {}).items()
+    ]
+
+
+c.Spawner.environment = {
+    "CASEMAP_HOME": user_casefiles,
+    "CASEMAP_EXPORTS": user_exports,
+    # voila.json (no tracebacks, no source, no file serving) is found on the config path.
+    "JUPYTER_CONFIG_PATH": str(REPO),
+}
 c.Spawner.notebook_dir = os.environ.get("CASEMAP_NOTEBOOKS", str(REPO / "notebooks"))
 c.Spawner.default_url = "/voila/render/consultation.ipynb"
 c.Spawner.mem_limit = os.environ.get("CASEMAP_HUB_MEM_LIMIT", "1G")
-c.Spawner.args = [
-    # Voila kernels of closed tabs do not always shut down (shared/jupyter-notes.md 1.7):
-    # stop kernels idle for half the hub's timeout, even if a tab is still connected.
-    "--MappingKernelManager.cull_interval=60",
-    f"--MappingKernelManager.cull_idle_timeout={max(300, IDLE_TIMEOUT // 2)}",
-    "--MappingKernelManager.cull_connected=True",
-]
+c.Spawner.args = server_args(REPO / "voila.json")
 
 # --- The organisation's own settings (OAuth/LDAP, SystemdSpawner, ...) come last. ---
 _site = os.environ.get("CASEMAP_HUB_SITE_CONFIG")

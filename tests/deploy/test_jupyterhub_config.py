@@ -1,5 +1,6 @@
 """deploy/jupyterhub/jupyterhub_config.py and its test overrides, loaded without starting a hub."""
 
+import json
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -155,3 +156,13 @@ def test_missing_site_config_is_an_error(env, monkeypatch, tmp_path):
     monkeypatch.setenv("CASEMAP_HUB_SITE_CONFIG", str(tmp_path / "missing.py"))
     with pytest.raises(FileNotFoundError):
         load(PRODUCTION)
+
+
+def test_servers_get_the_voila_json_kernel_settings(env):
+    """Kernel culling and the execution timeout of voila.json reach every consultant's server."""
+    settings = json.loads((REPO / "voila.json").read_text())
+    args = spawner_for(load(PRODUCTION), "alice").args
+    for section in ("MappingKernelManager", "VoilaExecutor"):
+        for name, value in settings[section].items():
+            assert f"--{section}.{name}={value}" in args
+    assert "cull_idle_timeout" in settings["MappingKernelManager"]

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.hub
 expect = pytest.importorskip("playwright.sync_api").expect
 
 WORKBOOK = "voila/render/consultation.ipynb"
+START_PAGE = "voila/render/index.ipynb"  # the list of all cases
 # Rendering a Voila page starts a kernel and runs the notebook: slow on a shared machine.
 UI_TIMEOUT_MS = 90_000
 
@@ -114,26 +115,34 @@ def test_casefiles_are_written_to_each_consultants_home(hub, consultants):
     assert store.find_case(alice.case_id, REPO / "casefiles") is None
 
 
-def test_case_list_shows_only_own_cases(consultants):
-    """Bob's case list shows his case and not Alice's; Alice's shows hers and not Bob's."""
+def test_case_list_shows_only_own_cases(hub, consultants):
+    """On the start page Bob's case list shows his case and not Alice's, and the reverse."""
     alice, bob = consultants["alice"], consultants["bob"]
     for person, other in ((bob, alice), (alice, bob)):
-        person.page.reload(wait_until="domcontentloaded")
-        case_list = person.page.locator(".cm-case-list")
+        page = person.context.new_page()
+        page.goto(f"{hub.url}/user/{person.name}/{START_PAGE}", wait_until="domcontentloaded")
+        case_list = page.locator(".cm-case-list")
         expect(case_list).to_contain_text(person.case_id, timeout=UI_TIMEOUT_MS)
         expect(case_list).not_to_contain_text(other.case_id)
-        expect(person.page.locator("body")).not_to_contain_text(other.title)
+        expect(page.locator("body")).not_to_contain_text(other.title)
+        page.close()
 
 
 def test_case_link_to_another_consultants_case_is_refused(hub, consultants):
-    """Bob opening ?case=<Alice's id> in his workbook gets a calm refusal and none of her case."""
+    """Bob opening ?case=<Alice's id> gets a calm refusal and none of her case; Alice gets it."""
     alice, bob = consultants["alice"], consultants["bob"]
+    link = f"{WORKBOOK}?case={alice.case_id}"
+    own = alice.context.new_page()
+    own.goto(f"{hub.url}/user/alice/{link}", wait_until="domcontentloaded")
+    expect(own.locator(".cm-case-heading")).to_contain_text(alice.title, timeout=UI_TIMEOUT_MS)
+    own.close()
     page = bob.context.new_page()
-    page.goto(f"{hub.url}/user/bob/{WORKBOOK}?case={alice.case_id}", wait_until="domcontentloaded")
+    page.goto(f"{hub.url}/user/bob/{link}", wait_until="domcontentloaded")
     expect(page.locator(".cm-case-list")).to_be_visible(timeout=UI_TIMEOUT_MS)
-    expect(page.locator(".cm-message")).not_to_be_empty(timeout=UI_TIMEOUT_MS)
-    expect(page.locator("body")).not_to_contain_text(alice.title)
+    expect(page.locator(".cm-message")).not_to_be_empty()
+    expect(page.locator(".cm-case-heading")).to_have_count(0)
     expect(page.locator(".cm-case-list")).not_to_contain_text(alice.case_id)
+    expect(page.locator("body")).not_to_contain_text(alice.title)
     page.close()
 
 
