@@ -123,10 +123,12 @@ def _count(n: int, noun: str) -> str:
 
 
 def _join(words: Sequence[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
+    """'A', 'A and B', 'A, B and C'; semicolons when an item holds a comma or an 'and'."""
     words = list(words)
     if len(words) <= 1:
         return "".join(words)
+    if any(" and " in w for w in words) or (len(words) > 2 and any("," in w for w in words)):
+        return "; ".join(words)
     return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
@@ -182,8 +184,7 @@ def _names(people: Iterable[Person]) -> list[str]:
     out: list[str] = []
     for p in people:
         out += [p.label, *p.aliases]
-        if p.name:
-            out += [p.name, p.name.split()[0]]
+        out += [p.name, *p.name.split()[:1]]  # the full name and the first name
     return out
 
 
