@@ -321,3 +321,14 @@ def test_escalation_with_little_to_go_on(behaviours, trend, start):
     e = pattern.escalation(case(behaviours))
     assert e.trend == trend
     assert e.reading.startswith(start)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases())
+def test_escalation_and_counts_account_for_every_dated_behaviour(c):
+    """For any valid case, quarters and monthly counts each hold every dated behaviour once."""
+    dated = sum(1 for x in c.behaviours if x.when is not None)
+    e = pattern.escalation(c)
+    assert sum(p.behaviours for p in e.periods) == dated
+    assert int(pattern.counts_by_month(c).to_numpy().sum()) == dated
+    assert e.reading.endswith(".")
