@@ -943,6 +943,7 @@ def _draw_marks(
         ax.add_artist(
             Line2D(
                 *zip(*locks, strict=True),
+                gid="padlocks",
                 marker=_PADLOCK,
                 ms=6.5,
                 ls="none",
@@ -1034,6 +1035,7 @@ def _draw_title(
     title = (
         options.title or (case.title if not options.mask_names else "") or (f"Case {case.case_id}")
     )
+    fig.set_label(title)  # to_bytes writes it into the SVG and PDF metadata
     top = 1 - 0.22 / layout.height
     fig.text(0.012, top, title, fontsize=18, fontweight="bold", va="top", parse_math=False)
     parts = [
@@ -1205,8 +1207,11 @@ def to_bytes(fig: Figure, fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}': expected one of {', '.join(FORMATS)}")
     buf = io.BytesIO()
+    metadata = dict(_METADATA[fmt])
+    if fmt != "png" and fig.get_label():
+        metadata["Title"] = fig.get_label()  # what a screen reader announces first
     with matplotlib.rc_context(_RC):
-        fig.savefig(buf, format=fmt, dpi=PNG_DPI, metadata=_METADATA[fmt])
+        fig.savefig(buf, format=fmt, dpi=PNG_DPI, metadata=metadata)
     return buf.getvalue()
 
 
