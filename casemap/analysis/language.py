@@ -90,18 +90,7 @@ class CaseLanguageFinding:
     finding: LanguageFinding
 
     def as_dict(self) -> dict[str, Any]:
-        f = self.finding
-        return {
-            "record": self.record,
-            "field": self.field,
-            "start": f.start,
-            "end": f.end,
-            "text": f.text,
-            "rule": f.rule,
-            "operation": f.operation,
-            "message": f.message,
-            "suggestion": f.suggestion,
-        }
+        return {"record": self.record, "field": self.field, **finding_dict(self.finding)}
 
 
 # -- loading the rules -------------------------------------------------------------------------
@@ -225,7 +214,7 @@ def _passes(rule: LanguageRule, doc: _Text, start: int, end: int) -> bool:
 def check_language(
     text: str, rules: Sequence[LanguageRule] = RULES
 ) -> list[LanguageFinding]:
-    """Phrasings that hide the perpetrator or blame the survivor, with their positions and a better wording."""
+    """Phrasings that hide the perpetrator or blame the survivor, with positions and a rewording."""
     if not text or not text.strip():
         return []
     doc = _Text(text)
@@ -346,6 +335,30 @@ def lint_case(
                            key=lambda f: (f.start, f.end, f.rule))
         out += [CaseLanguageFinding(record, field, f) for f in found]
     return out
+
+
+def lint_lines(
+    text: str, rules: Sequence[LanguageRule] = RULES
+) -> list[tuple[int, LanguageFinding]]:
+    """Findings in a plain text read line by line, as (1-based line number, finding)."""
+    return [
+        (n, f)
+        for n, line in enumerate(text.splitlines(), start=1)
+        for f in check_language(line, rules)
+    ]
+
+
+def finding_dict(finding: LanguageFinding) -> dict[str, Any]:
+    """The JSON form of a finding (start, end, text, rule, operation, message, suggestion)."""
+    return {
+        "start": finding.start,
+        "end": finding.end,
+        "text": finding.text,
+        "rule": finding.rule,
+        "operation": finding.operation,
+        "message": finding.message,
+        "suggestion": finding.suggestion,
+    }
 
 
 _WORD = re.compile(r"[\w'’-]+")

@@ -1,0 +1,429 @@
+"""Tests for casemap.analysis.language: rules, checker, case linter and `casemap lint`."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from casemap import cli
+from casemap.analysis import language
+from casemap.analysis.language import (
+    OPERATIONS,
+    RULES,
+    check_language,
+    lint_case,
+    lint_lines,
+    load_rules,
+    read_examples,
+    score,
+    word_count,
+)
+from casemap.model import parse_case
+
+DATA = Path(__file__).parents[2] / "data" / "language_sentences.tsv"
+
+# (rule, sentence, flagged): for every rule, sentences it must flag and ordinary uses of the
+# same words it must leave alone. Written apart from the labelled set, in other wordings.
+TABLE = [
+    ("failure-to-protect", "The report says she failed to adequately protect the twins.", True),
+    ("failure-to-protect", "Mum could not protect Amy from him.", True),
+    ("failure-to-protect", "Mother has been assessed as non-protective.", True),
+    ("failure-to-protect", "Is mother able to protect the children?", True),
+    ("failure-to-protect", "The council failed to repair the boiler before winter.", False),
+    ("failure-to-protect", "Ms Khan protected the baby's sleep routine during the move.", False),
+    ("failure-to-protect", "Mr Ray failed to protect the children from his own drinking.", False),
+    ("put-children-at-risk", "Ms Ali is placing the kids at serious risk by letting him in.", True),
+    ("put-children-at-risk", "Mr Ali put the children at risk by driving drunk.", False),
+    ("mother-exposed-children", "She keeps exposing her son to domestic abuse.", True),
+    ("mother-exposed-children", "The trip exposed the children to new languages.", False),
+    ("exposure-to-violence", "All three were exposed, over years, to domestic abuse.", True),
+    ("exposure-to-violence", "Both girls witnessed the violence at home.", True),
+    ("exposure-to-violence", "The children have grown up surrounded by violence.", True),
+    ("exposure-to-violence", "The baby was exposed to mould in the flat.", False),
+    ("exposure-to-violence", "A passer-by witnessed the crash and called 999.", False),
+    ("exposure-to-violence", "Leo was a witness in the criminal trial.", False),
+    ("mutual-violence", "Police described it as mutual violence.", True),
+    ("mutual-violence", "The aggression appears to be two-way.", True),
+    ("mutual-violence", "They were slapping each other in the car park.", True),
+    ("mutual-violence", "Both parents were abusive.", True),
+    ("mutual-violence", "A mutual friend drove her to the refuge.", False),
+    ("mutual-violence", "The siblings hit each other over the remote.", False),
+    ("volatile-relationship", "It has always been a stormy marriage.", True),
+    ("volatile-relationship", "Their relationship became increasingly toxic.", True),
+    ("volatile-relationship", "Oil prices have been volatile this year.", False),
+    ("relationship-problems", "The parents are having marital problems.", True),
+    ("relationship-problems", "Tom has relationship difficulties with his peers.", False),
+    ("domestic-incident", "Officers responded to a domestic dispute at 02:10.", True),
+    ("domestic-incident", "Police were called to a domestic last night.", True),
+    ("domestic-incident", "A DV incident was logged on 4 May.", True),
+    ("domestic-incident", "She works as a domestic cleaner.", False),
+    ("domestic-incident", "Kai's sleep disturbance is improving.", False),
+    ("mutual-argument", "The pair got into a heated argument.", True),
+    ("mutual-argument", "The row escalated quickly.", True),
+    ("mutual-argument", "There was an argument in the car.", True),
+    ("mutual-argument", "The students had an argument about the match.", False),
+    ("mutual-argument", "Her essay makes a strong argument for reform.", False),
+    ("parental-conflict", "The school is worried about parental conflict at home.", True),
+    ("parental-conflict", "There is no conflict of interest.", False),
+    ("got-physical", "It got physical after that.", True),
+    ("got-physical", "The debate got heated in class.", False),
+    ("couple-as-actor", "The parents have a long history of domestic abuse.", True),
+    ("couple-as-actor", "The parents' evening is on Thursday.", False),
+    ("agentless-passive", "She was slapped across the face.", True),
+    ("agentless-passive", "Ms Dee had been raped after the party.", True),
+    ("agentless-passive", "She was grabbed by the throat.", True),
+    ("agentless-passive", "A window was smashed during the night.", True),
+    ("agentless-passive", "She was kicked by Mr Reed in the hallway.", False),
+    ("agentless-passive", "The family were threatened with eviction.", False),
+    ("agentless-passive", 'Mia said: "mummy was hit"', False),
+    ("agentless-injury", "The child was injured during the night.", True),
+    ("agentless-injury", "Ms Orr sustained bruising to both arms.", True),
+    ("agentless-injury", "Sam was injured playing rugby.", False),
+    ("agentless-injury", "She was hurt that nobody called her back.", False),
+    ("there-was-violence", "There has been ongoing domestic violence.", True),
+    ("there-was-violence", "Violence took place in front of the children.", True),
+    ("there-was-violence", "There was no evidence of abuse.", False),
+    ("there-was-violence", "There was mould in the bathroom.", False),
+    ("abusive-relationship", "She had been in a violent relationship before.", True),
+    ("abusive-relationship", "The family violence intervention order was extended.", False),
+    ("allowed-him", "She lets him stay most weekends.", True),
+    ("allowed-him", "Mother permitted unsupervised contact with father.", True),
+    ("allowed-him", "The landlord allowed the family to stay.", False),
+    ("allowed-him", "The court allowed him to see the children at a contact centre.", False),
+    ("chose-to-stay", "She went back to him in June.", True),
+    ("chose-to-stay", "Ms Fox chose to remain in the marriage.", True),
+    ("chose-to-stay", "She stayed with her sister for a week.", False),
+    ("chose-to-stay", "Mr Fox refused to leave the property.", False),
+    ("why-doesnt-she-leave", "Why won't she leave him?", True),
+    ("why-doesnt-she-leave", "She knew what he was like.", True),
+    ("why-doesnt-she-leave", "She left the meeting early to collect Sam.", False),
+    ("provocation", "He said she winds him up on purpose.", True),
+    ("provocation", "Her comments triggered his anger.", True),
+    ("provocation", "The question provoked a lively debate.", False),
+    ("anger-loss-of-control", "He flew into a rage and broke the door.", True),
+    ("anger-loss-of-control", "Father has a bad temper.", True),
+    ("anger-loss-of-control", "Mr Ray lost control of the van on ice.", False),
+    ("anger-loss-of-control", "The branch snapped in the wind.", False),
+    ("crime-of-passion", "The press called it a crime of passion.", True),
+    ("crime-of-passion", "Her passion for football keeps her going.", False),
+    ("lovers-quarrel", "Police treated it as a lovers' quarrel.", True),
+    ("lovers-quarrel", "He spat at her in the street.", False),
+    ("minimising", "He said it was just a slap.", True),
+    ("minimising", "This is low-level domestic abuse.", True),
+    ("minimising", "Mr Ray will use no physical discipline at contact.", False),
+    ("sexual-violence-euphemism", "He made her have sex with him after the party.", True),
+    ("sexual-violence-euphemism", "He kissed her even though she said no.", True),
+    ("sexual-violence-euphemism", "She kissed the baby goodnight.", False),
+    ("anger-management", "He completed an anger-management course in 2019.", True),
+    ("anger-management", "He attends a domestic abuse perpetrator programme.", False),
+    ("couples-counselling", "The GP suggested relationship counselling.", True),
+    ("couples-counselling", "Mediation between the parents was offered.", True),
+    ("couples-counselling", "She attends counselling at the women's centre.", False),
+    ("denial-minimising", "Mother is in denial.", True),
+    ("denial-minimising", "She downplays the violence.", True),
+    ("denial-minimising", "Her benefit claim was denied.", False),
+    ("non-compliant-mother", "Ms Orr has been non-compliant with the plan.", True),
+    ("non-compliant-mother", "Mother is colluding with father.", True),
+    ("non-compliant-mother", "The rash is resistant to the cream.", False),
+    ("non-compliant-mother", "Mr Orr was hostile towards the worker.", False),
+    ("her-mental-health-as-problem", "Mum's drinking is the main concern.", True),
+    ("her-mental-health-as-problem", "The risk arises from mother's mental health.", True),
+    ("her-mental-health-as-problem", "Her anxiety worsened after his threats.", False),
+    ("cant-see-the-impact", "She does not recognise the impact on the children.", True),
+    ("cant-see-the-impact", "Mother keeps choosing abusive partners.", True),
+    ("cant-see-the-impact", "He does not recognise the impact on the children.", False),
+    ("high-conflict", "This is a high conflict divorce.", True),
+    ("high-conflict", "An acrimonious separation followed.", True),
+    ("high-conflict", "The conflict in Syria displaced her family.", False),
+    ("parental-alienation", "Father's solicitor raised alienation.", True),
+    ("parental-alienation", "Sam feels alienated from his classmates.", False),
+    ("turned-children-against", "Mother has coached the children.", True),
+    ("turned-children-against", "He turned the children against their father's family.", False),
+    ("good-dad-bad-partner", "He is a great dad, even if he is a bad partner.", True),
+    ("good-dad-bad-partner", "He has never hurt the children, only their mother.", True),
+    ("good-dad-bad-partner", "Grandad was a good father to six children.", False),
+    ("engaged-because-wants-contact", "He wants to see his kids, which shows he is engaged.", True),
+    ("engaged-because-wants-contact", "He wants to see his kids on Saturdays.", False),
+    ("presents-well", "Father presents as calm and reasonable.", True),
+    ("presents-well", "The rash presents as a red ring.", False),
+    ("paraphrase", "Leo said something along the lines of mum being stupid.", True),
+    ("paraphrase", 'Leo said: "Mum is stupid, Dad says so."', False),
+    ("survivor-task", "Mother is to obtain a protection order.", True),
+    ("survivor-task", "Ms Orr must end the relationship.", True),
+    ("survivor-task", "Ms Orr applied for a protection order last year.", False),
+    ("survivor-task", "Father to attend a DV perpetrator programme.", False),
+    ("joint-plan", "The parents are to work together on their communication.", True),
+    ("joint-plan", "A shared safety plan for both parents was signed.", True),
+    ("joint-plan", "Both parents will attend the conference.", False),
+    ("father-absent", "Birth father unknown.", True),
+    ("father-absent", "Father is not involved.", True),
+    ("father-absent", "Father is absent despite four letters and two visits.", False),
+    ("dv-jargon", "Referral made due to domestic abuse concerns.", True),
+    ("dv-jargon", "She was referred to domestic abuse services.", False),
+    ("protective-act-as-risk", "Mother fled with the kids to a refuge.", True),
+    ("protective-act-as-risk", "Mum is blocking contact.", True),
+    ("protective-act-as-risk", "Father absconded with the children.", False),
+    ("withdrew-statement", "She withdrew her statement two days later.", True),
+    ("withdrew-statement", "Mr Orr refused to give a statement.", False),
+    ("alleged-victim", "The alleged victim did not attend court.", True),
+    ("alleged-victim", "Mother claims he hit her.", True),
+    ("alleged-victim", "The alleged offender was bailed.", False),
+]
+
+
+def rules_found(sentence: str) -> set[str]:
+    return {f.rule for f in check_language(sentence)}
+
+
+@pytest.mark.parametrize(("rule", "sentence", "flagged"), TABLE)
+def test_rule_table(rule: str, sentence: str, flagged: bool) -> None:
+    """Each rule flags the phrasings it names and leaves ordinary uses of the words alone."""
+    assert (rule in rules_found(sentence)) is flagged
+
+
+def test_every_rule_has_flag_and_ok_rows() -> None:
+    """The table covers every rule in the rules file, each with at least one flag and one ok."""
+    by_rule = {r.id: {f for rr, _, f in TABLE if rr == r.id} for r in RULES}
+    assert {rid: kinds for rid, kinds in by_rule.items() if kinds != {True, False}} == {}
+    assert {r for r, _, _ in TABLE} <= {r.id for r in RULES}
+
+
+def test_rules_cover_every_row_of_domain_section_3() -> None:
+    """All 36 rows of "Language to avoid" (domain.md section 3) are covered by some rule."""
+    covered = set(itertools.chain.from_iterable(r.rows for r in RULES))
+    assert set(range(1, 37)) <= covered
+
+
+def test_rules_are_well_formed() -> None:
+    """Every rule has a known operation, a message, a suggestion and a unique id."""
+    assert all(r.operation in OPERATIONS for r in RULES)
+    assert all(r.message.strip() and r.suggestion.strip() and r.title.strip() for r in RULES)
+    assert len({r.id for r in RULES}) == len(RULES)
+
+
+def test_labelled_set_recall_and_false_alarms() -> None:
+    """Over the labelled sentences, recall is at least 90% and false alarms at most 5%."""
+    examples = read_examples(DATA)
+    assert len(examples) >= 175
+    s = score(examples)
+    assert s.recall >= 0.90, s
+    assert s.false_alarm_rate <= 0.05, s
+
+
+def test_labelled_set_is_balanced() -> None:
+    """The labelled set has both kinds in roughly 55/45 proportion."""
+    examples = read_examples(DATA)
+    share = sum(e.label == "flag" for e in examples) / len(examples)
+    assert 0.45 <= share <= 0.65
+
+
+def test_finding_fields() -> None:
+    """A finding gives the exact span, the rule's operation, message and suggestion."""
+    text = "On Friday she was punched in the face."
+    [f] = check_language(text)
+    assert text[f.start:f.end] == f.text == "was punched"
+    rule = next(r for r in RULES if r.id == f.rule)
+    assert (f.operation, f.message, f.suggestion) == (rule.operation, rule.message,
+                                                      rule.suggestion)
+
+
+def test_findings_sorted_and_not_repeated() -> None:
+    """Findings come in text order; one rule never reports overlapping spans twice."""
+    text = ("The couple argued. She was hit. There was domestic violence in the home. "
+            "Mother failed to protect the children and was then kicked.")
+    found = check_language(text)
+    assert [f.start for f in found] == sorted(f.start for f in found)
+    for a, b in itertools.combinations(found, 2):
+        if a.rule == b.rule:
+            assert a.end <= b.start or b.end <= a.start
+
+
+def test_quoted_words_are_not_flagged() -> None:
+    """Text between double quotes is someone's exact words and is left as it is."""
+    assert check_language('Tia said "daddy lost his temper".') == []
+    assert check_language("Tia said “daddy lost his temper”.") == []
+    assert rules_found("Tia said daddy lost his temper.") == {"anger-loss-of-control"}
+
+
+def test_abbreviations_do_not_end_sentences() -> None:
+    """'Ms. Adams' is one sentence: a guard after the match still sees the rest."""
+    assert check_language("Ms. Adams was kicked by Mr. Grant.") == []
+
+
+def test_empty_and_blank_text() -> None:
+    """Empty or blank text has no findings."""
+    assert check_language("") == []
+    assert check_language("  \n ") == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["she", "was", "hit", "by", "him", "exposed", "to", "DV", "the", "couple", "argued", ".",
+     "Mr.", "Grant", '"', "allowed", "father", "back", "failed", "protect", "children", ",",
+     "mould", "both", "parents", "violent", "\n"]), max_size=40))
+def test_findings_are_valid_spans(words: list[str]) -> None:
+    """For any text, every finding is a non-empty span of it, in order, with the span's text."""
+    text = " ".join(words)
+    found = check_language(text)
+    for f in found:
+        assert 0 <= f.start < f.end <= len(text)
+        assert text[f.start:f.end] == f.text
+    assert found == sorted(found, key=lambda f: (f.start, f.end, f.rule))
+    assert check_language(text) == found
+
+
+def test_word_lists_and_bad_patterns_are_refused(tmp_path: Path) -> None:
+    """A rules file with an unknown word list or a bad regular expression fails on load."""
+    base = {"title": "t", "message": "m", "suggestion": "s", "operation": "CV"}
+    for patterns, expected in [(["@nothere"], "unknown word list"), (["(unclosed"], "bad pattern")]:
+        path = tmp_path / "rules.json"
+        path.write_text(json.dumps({"vocab": {}, "rules": [{"id": "x", **base,
+                                                            "patterns": patterns}]}))
+        with pytest.raises(ValueError, match=expected):
+            load_rules(path)
+
+
+def test_custom_rules_are_used() -> None:
+    """check_language applies the rules it is given, not only the defaults."""
+    rule = language.LanguageRule(
+        id="test", operation="CV", rows=(), title="t", message="m", suggestion="s",
+        patterns=(re.compile(r"\bincident\b", re.I),),
+    )
+    assert [f.rule for f in check_language("The incident.", [rule])] == ["test"]
+    assert check_language("The incident.", []) == []
+
+
+def test_lint_lines_numbers_lines_from_one() -> None:
+    """A plain text is read line by line, lines numbered from 1."""
+    pairs = lint_lines("All calm.\nThe argument escalated.\n")
+    assert [(n, f.text) for n, f in pairs] == [(2, "argument escalated")]
+
+
+# -- cases ---------------------------------------------------------------------------------------
+
+
+def make_case() -> dict:
+    return {
+        "format": "casemap/1",
+        "case_id": "c1",
+        "title": "Test case",
+        "people": [
+            {"id": "p1", "role": "perpetrator", "label": "Father"},
+            {"id": "p2", "role": "survivor", "label": "Mother",
+             "notes": "Mother is in denial."},
+            {"id": "p3", "role": "child", "label": "Child A"},
+        ],
+        "behaviours": [
+            {"id": "b1", "perpetrator": "p1", "category": "physical_violence",
+             "description": "Mother was pushed down the stairs.",
+             "quote": "He was provoked, he said, and she was hit by accident.",
+             "source_detail": "police log of a domestic disturbance"},
+        ],
+        "plans": {
+            "survivor": [{"id": "ps1", "description": "Obtain a protection order.",
+                          "action": "Keep father away from the children."}],
+            "perpetrator": [{"id": "pp1", "action": "Attend a behaviour change programme."}],
+        },
+        "consultations": [{"id": "k1", "questions": ["Why doesn't she leave?"],
+                           "recommendations": ["Refer father to anger management."]}],
+    }
+
+
+def test_lint_case_reads_worker_text_and_not_quotes() -> None:
+    """Every worker-written field is linted, with record and field; quotes are never linted."""
+    found = lint_case(parse_case(make_case()))
+    where = {(f.record, f.field, f.finding.rule) for f in found}
+    assert ("p2", "notes", "denial-minimising") in where
+    assert ("b1", "description", "agentless-passive") in where
+    assert ("b1", "source_detail", "domestic-incident") in where
+    assert ("k1", "questions[0]", "why-doesnt-she-leave") in where
+    assert ("k1", "recommendations[0]", "anger-management") in where
+    assert not any(f.field == "quote" for f in found)
+
+
+def test_survivor_plan_items_are_read_as_her_tasks() -> None:
+    """A subjectless item of her plan is checked as a task set for her; his plan is not."""
+    found = lint_case(parse_case(make_case()))
+    survivor = {(f.record, f.field, f.finding.text) for f in found
+                if f.finding.rule == "survivor-task"}
+    assert ("ps1", "description", "Obtain a protection") in survivor
+    assert ("ps1", "action", "Keep father away") in survivor
+    assert not any(f.record == "pp1" for f in found)
+
+
+def test_word_count_counts_linted_fields() -> None:
+    """word_count counts the words of the fields lint_case reads, quotes excluded."""
+    case = parse_case(make_case())
+    expected = sum(len(re.findall(r"[\w'’-]+", t))
+                   for _, _, t in language.iter_text_fields(case))
+    assert word_count(case) == expected
+    assert word_count(parse_case({"format": "casemap/1", "case_id": "e"})) == 0
+
+
+# -- casemap lint --------------------------------------------------------------------------------
+
+
+def test_cli_lint_text_file_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`casemap lint FILE --json` lists findings with line, span, rule and wording; exit 0."""
+    path = tmp_path / "notes.txt"
+    path.write_text("Nothing here.\nThe couple has a history of domestic violence.\n")
+    assert cli.main(["lint", str(path), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and {r["line"] for r in rows} == {2}
+    assert set(rows[0]) == {"line", "start", "end", "text", "rule", "operation", "message",
+                            "suggestion"}
+
+
+def test_cli_lint_text_file_human(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Human output is LINE:COL, the matched text, the message and the suggestion."""
+    path = tmp_path / "notes.txt"
+    path.write_text("Police attended a domestic incident.\n")
+    assert cli.main(["lint", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith('1:19: "domestic incident" — ')
+    assert "→" in out
+
+
+def test_cli_lint_casefile(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A casefile is linted field by field; JSON rows carry record and field."""
+    path = tmp_path / "c1.json"
+    path.write_text(json.dumps(make_case()))
+    assert cli.main(["lint", str(path), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {"record", "field", "start", "end", "text", "rule", "operation", "message",
+            "suggestion"} == set(rows[0])
+    assert cli.main(["lint", str(path)]) == 0
+    assert 'b1.description: "was pushed" — ' in capsys.readouterr().out
+
+
+def test_cli_lint_no_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A clean file exits 0, says so, and gives an empty JSON list with --json."""
+    path = tmp_path / "ok.txt"
+    path.write_text("Mr Grant punched Ms Adams while the children watched.\n")
+    assert cli.main(["lint", str(path)]) == 0
+    assert "no language findings" in capsys.readouterr().out
+    assert cli.main(["lint", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("missing.txt", None, "cannot read it"),
+    ("binary.txt", b"\xff\xfe\x00bad", "not UTF-8"),
+    ("broken.json", b"{not json", "not valid JSON"),
+    ("missing.json", None, "no such file"),
+])
+def test_cli_lint_unreadable(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str,
+                             content: bytes | None, message: str) -> None:
+    """A file that cannot be read exits 2 with a message naming the file and the problem."""
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    assert cli.main(["lint", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and message in err
