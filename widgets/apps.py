@@ -208,6 +208,7 @@ class ConsultationApp(ipw.VBox):
         if self.current in self.editors and self.current != key:
             self._flush(self.current)
         self.current = key
+        self.findings.show_component(self.steps[key].component)
         if key == "timeline":
             self.editors["timeline"].show()
         return self.step_views[key]

@@ -16,10 +16,18 @@ from casemap.analysis.gaps import COMPONENTS, component_title, find_gaps
 from .session import Session
 
 
-def findings_html(findings: Sequence[Any]) -> str:
-    """Findings grouped by component (1 to 5, then the rest), each with its question."""
+def findings_html(findings: Sequence[Any], focus: int | None = None) -> str:
+    """Findings grouped by component (1 to 5, then the rest), each with its question.
+
+    Groups are folded, apart from the ``focus`` component (the one the open step works on),
+    so the panel stays short; each summary line still shows its count.
+    """
     groups: list[int | None] = [*COMPONENTS, None]
-    parts = []
+    total = sum(1 for f in findings if f.severity == "gap")
+    parts = [
+        f"<p class='cm-findings-total'>{total} thing{'s' if total != 1 else ''} to find out</p>"
+        if total else "<p class='cm-findings-total'>Nothing missing that the checks can see.</p>"
+    ]
     for component in groups:
         mine = [f for f in findings if f.component == component]
         gaps = sum(1 for f in mine if f.severity == "gap")
@@ -45,7 +53,8 @@ def findings_html(findings: Sequence[Any]) -> str:
             for f in mine
         )
         parts.append(
-            f"<details class='cm-component' data-component='{component or ''}'{' open' if gaps else ''}>"
+            f"<details class='cm-component' data-component='{component or ''}'"
+            f"{' open' if mine and component == focus else ''}>"
             f"<summary><b>{number}{html.escape(component_title(component))}</b> {count}</summary>"
             f"<ul>{items}</ul></details>"
         )
@@ -63,11 +72,18 @@ class FindingsPanel(ipw.VBox):
         super().__init__([self.heading, self.body])
         self.add_class("cm-findings")
         self.findings: list[Any] = []
+        self.focus: int | None = None
         session.observe(guard(lambda change: self.refresh()), names="case")
         self.refresh()
 
+    def show_component(self, component: int | None) -> None:
+        """Unfold the findings of the component the open step works on."""
+        if component != self.focus:
+            self.focus = component
+            self.body.value = findings_html(self.findings, component)
+
     def refresh(self) -> None:
         self.findings = find_gaps(self.session.case)
-        new = findings_html(self.findings)
+        new = findings_html(self.findings, self.focus)
         if new != self.body.value:
             self.body.value = new

@@ -107,7 +107,7 @@ class RecordEditor(ipw.VBox):
         self.current_id: str | None = None
         self._loading = False
 
-        self.records = ipw.Select(options=[], rows=6, layout=ipw.Layout(width="100%"))
+        self.records = ipw.Select(options=[], rows=14, layout=ipw.Layout(width="100%"))
         self.records.add_class("cm-record-list")
         self.new_button = ipw.Button(
             description=f"New {self.noun}", icon="plus", layout=ipw.Layout(width="auto")
@@ -162,7 +162,7 @@ class RecordEditor(ipw.VBox):
         self.delete_button.on_click(guard(lambda _: self.delete()))
 
         list_box = ipw.VBox(
-            [self.records, self.new_button], layout=ipw.Layout(width="34%", min_width="240px")
+            [self.records, self.new_button], layout=ipw.Layout(width="38%", min_width="260px")
         )
         list_box.add_class("cm-list-box")
         form_box = ipw.VBox(

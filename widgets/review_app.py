@@ -365,4 +365,9 @@ class ReviewApp(ipw.VBox):
         # The notebook's checked output (nbval compares text/plain, cut at 110 characters).
         c = self.session.case
         rated = sum(1 for e in self.criteria.values() if e.rating.value)
-        return f"Review of {c.case_id}: {len(c.reviews)} saved reviews, {rated} of 8 criteria rated"
+        suggested = [e.suggested for e in self.evidence.values()]
+        met, partly = suggested.count("met"), suggested.count("partly")
+        return (
+            f"Review of {c.case_id}: {len(c.reviews)} saved, {rated}/8 rated; the record "
+            f"suggests {met} met, {partly} partly, {suggested.count('not_met')} not met"
+        )

@@ -15,7 +15,7 @@ CSS = """
   padding: 8px 12px; border-radius: 6px; }
 .cm-training-banner .widget-html-content > div { background: #ddf4ff; border: 1px solid #54aeff;
   padding: 6px 12px; border-radius: 6px; }
-.cm-nav { width: 230px; min-width: 200px; padding-right: 12px; }
+.cm-nav { width: 260px; min-width: 230px; padding-right: 12px; }
 .cm-nav button { text-align: left; width: 100%; margin: 2px 0; background: #ffffff;
   border: 1px solid #d0d7de; border-radius: 6px; height: 34px; }
 .cm-nav button.cm-step-current { background: #0969da; color: #fff; border-color: #0969da; }
@@ -24,7 +24,7 @@ CSS = """
   border-radius: 0 6px 6px 0; line-height: 1.45; }
 .cm-guidance ul { margin: 4px 0 0 0; padding-left: 18px; }
 .cm-prompts { color: #57606a; font-style: italic; }
-.cm-side { width: 320px; min-width: 260px; border-left: 1px solid #d0d7de; padding-left: 12px; }
+.cm-side { width: 300px; min-width: 260px; border-left: 1px solid #d0d7de; padding-left: 12px; }
 .cm-findings details { margin: 4px 0 8px 0; }
 .cm-findings summary { cursor: pointer; line-height: 1.4; }
 .cm-findings ul { margin: 4px 0; padding-left: 18px; }
@@ -33,6 +33,9 @@ CSS = """
 .cm-count { font-size: 12px; color: #57606a; margin-left: 4px; }
 .cm-count-gap { color: #9a6700; }
 .cm-count-ok { color: #1a7f37; }
+.cm-findings-total { font-weight: 600; color: #424a53; margin: 2px 0 8px 0; }
+.cm-timeline-frame { overflow: auto; border: 1px solid #d0d7de; border-radius: 6px; background: #fff; }
+.cm-timeline-frame.cm-enlarged img { max-width: none !important; width: auto !important; }
 .cm-field-label { font-weight: 600; font-size: 13px; color: #424a53; }
 .cm-help { color: #57606a; font-size: 12.5px; }
 .cm-valid { color: #1a7f37; font-size: 12.5px; }

@@ -58,7 +58,7 @@ class TimelineView(ipw.VBox):
         self.lanes = PeoplePicker()
         self.lanes.set_people([(label, lane) for lane, label in LANE_LABELS.items()])
         self.links = ipw.Checkbox(value=True, description="Show caused-by links", indent=False)
-        self.image = ipw.Image(format="png", layout=ipw.Layout(width="100%", max_width="1100px"))
+        self.image = ipw.Image(format="png", layout=ipw.Layout(width="100%"))
         self.image.add_class("cm-timeline-image")
         self.note = ipw.HTML()
         self.note.add_class("cm-timeline-note")
@@ -84,13 +84,28 @@ class TimelineView(ipw.VBox):
             layout=ipw.Layout(flex_flow="row wrap", gap="12px"),
         )
         filters.add_class("cm-timeline-filters")
-        super().__init__([filters, self.note, self.image])
+        self.filters = ipw.Accordion([filters], titles=("Filters",), selected_index=None)
+        self.filters.add_class("cm-timeline-filter-box")
+        self.filters.layout.flex = "1"
+        self.enlarge = ipw.ToggleButton(description="Full size", icon="search-plus",
+                                        tooltip="Show the timeline at full size (scroll to move)",
+                                        layout=ipw.Layout(width="auto"))
+        self.enlarge.add_class("cm-timeline-enlarge")
+        self.frame = ipw.Box([self.image], layout=ipw.Layout(max_height="900px"))
+        self.frame.add_class("cm-timeline-frame")
+        self.enlarge.observe(self._enlarge, names="value")
+        super().__init__([ipw.HBox([self.filters, self.enlarge],
+                                   layout=ipw.Layout(align_items="flex-start", gap="8px")),
+                          self.note, self.frame])
         self.add_class("cm-timeline")
         redraw = guard(lambda change: self.refresh())
         session.observe(redraw, names="case")
         for w in (self.date_from, self.date_to, self.categories, self.people, self.lanes, self.links):
             w.observe(redraw, names="value")
         self._people()
+
+    def _enlarge(self, change: dict) -> None:
+        (self.frame.add_class if change["new"] else self.frame.remove_class)("cm-enlarged")
 
     def _people(self) -> None:
         self.people.set_people([(p.label, p.id) for p in self.session.case.people])

@@ -11,6 +11,8 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
+from casemap.render.audience import AUDIENCE_LABELS
+
 pytestmark = pytest.mark.browser
 
 CASE = "demo-03"
@@ -97,7 +99,7 @@ def test_consultation_round_trip(page, voila, shoot):
 
     go(page, "summary")
     export = page.locator(".cm-export")
-    export.locator(".cm-audience select").select_option("case-record")
+    export.locator(".cm-audience select").select_option(AUDIENCE_LABELS["case-record"])
     export.locator(".cm-format select").select_option("html")
     export.locator(".cm-prepare").click()
     link = export.locator("a.cm-download")

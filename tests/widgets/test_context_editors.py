@@ -1,0 +1,23 @@
+"""Intersections and the restricted worker-safety section."""
+
+
+def test_worker_safety_is_marked_restricted_and_saves(app):
+    """The worker-safety section is visibly restricted and its flags are saved."""
+    app.show_step("intersections")
+    panel = app.editors["worker_safety"]
+    assert "Restricted section" in panel.banner.value
+    assert "cm-restricted" in panel._dom_classes
+    panel.flags["weapons_access"].value = True
+    panel.notified.value = True
+    ws = app.session.case.worker_safety
+    assert "weapons_access" in ws.flags
+    assert ws.survivor_notified_before_contact is True
+
+
+def test_threat_to_worker_added(app):
+    """A threat to a worker is saved in the restricted section's list."""
+    app.show_step("intersections")
+    editor = app.editors["worker_safety"].threats
+    editor.fields["description"].value = "He filmed the worker's car in the office car park."
+    new_id = editor.add()
+    assert new_id in {r.id for r in app.session.case.worker_safety.threats_to_workers}

@@ -1,0 +1,31 @@
+"""The debouncer runs only the last call, after a pause, on the running event loop."""
+
+import asyncio
+
+from widgets.debounce import Debouncer
+
+
+def test_flush_runs_last_call_once():
+    """Without a loop, calls wait for flush, and only the last one runs."""
+    seen = []
+    d = Debouncer(seen.append, 0.4)
+    d(1)
+    d(2)
+    assert seen == [] and d.pending
+    d.flush()
+    d.flush()
+    assert seen == [2]
+
+
+def test_runs_on_event_loop_after_pause():
+    """Inside a running loop the call happens by itself once the delay has passed."""
+    seen = []
+
+    async def main():
+        d = Debouncer(seen.append, 0.05)
+        d("a")
+        d("b")
+        await asyncio.sleep(0.2)
+
+    asyncio.run(main())
+    assert seen == ["b"]

@@ -1,0 +1,39 @@
+"""The timeline view: drawn when shown, redrawn when the case or a filter changes."""
+
+from casemap.model import with_record
+
+
+def test_timeline_drawn_when_shown_and_redrawn_on_change(app):
+    """The image appears when the step opens, and changes when a record changes."""
+    app.show_step("timeline")
+    timeline = app.editors["timeline"]
+    first = bytes(timeline.image.value)
+    assert first.startswith(b"\x89PNG")
+    b = app.session.case.behaviours[0]
+    app.session.apply(with_record(app.session.case, "behaviours",
+                                  b.model_copy(update={"when": "2019-01"})))
+    assert bytes(timeline.image.value) != first
+
+
+def test_hidden_timeline_waits(app):
+    """While another step is shown, a change marks the timeline stale instead of drawing."""
+    app.show_step("timeline")
+    timeline = app.editors["timeline"]
+    app.show_step("pattern")
+    timeline.visible = False
+    draws = timeline.draws
+    app.update_case({"title": "Changed"})
+    assert timeline.draws == draws and timeline.stale
+    app.show_step("timeline")
+    assert timeline.draws == draws + 1
+
+
+def test_filters_reach_the_drawing(app):
+    """Filter widgets become TimelineOptions."""
+    app.show_step("timeline")
+    timeline = app.editors["timeline"]
+    timeline.date_from.text.value = "2022"
+    timeline.categories.value = ("threats",)
+    options = timeline.options()
+    assert options.date_from == "2022"
+    assert options.categories == frozenset({"threats"})
