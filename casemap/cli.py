@@ -169,6 +169,39 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_lint(args: argparse.Namespace) -> int:
+    """Language to avoid (domain.md §3) in a casefile or a text file; findings exit 0."""
+    from .analysis import language
+
+    path = Path(args.path)
+    if path.suffix.lower() == ".json":
+        case = _load_or_exit(args.path)
+        if isinstance(case, int):
+            return case
+        found = language.lint_case(case)
+        rows = [c.as_dict() for c in found]
+        lines = [f"{c.record}.{c.field}: \"{c.finding.text}\" — {c.finding.message} "
+                 f"→ {c.finding.suggestion}" for c in found]
+    else:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as e:
+            _err(f"casemap lint: {path}: not UTF-8 text (bad byte at offset {e.start})")
+            return 2
+        except OSError as e:
+            _err(f"casemap lint: {path}: cannot read it: {e.strerror or e}")
+            return 2
+        pairs = language.lint_lines(text)
+        rows = [{"line": n, **language.finding_dict(f)} for n, f in pairs]
+        lines = [f"{n}:{f.start + 1}: \"{f.text}\" — {f.message} → {f.suggestion}"
+                 for n, f in pairs]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(lines) if lines else f"{path}: no language findings")
+    return 0
+
+
 # -- supervision and training (issue 6) -----------------------------------------------------
 
 
@@ -278,6 +311,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print the findings as a JSON list")
     p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser(
+        "lint",
+        help="language that hides the perpetrator or blames the survivor, with better wording",
+    )
+    p.add_argument("path", metavar="PATH",
+                   help="a casefile (.json: every free-text field) or a text file (line by line)")
+    p.add_argument("--json", action="store_true", help="print the findings as a JSON list")
+    p.set_defaults(func=_cmd_lint)
 
     p = sub.add_parser(
         "caseload",
