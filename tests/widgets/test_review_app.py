@@ -128,4 +128,6 @@ def test_training_copy_shows_banner(case_home, tmp_path):
 
 def test_repr_is_the_checked_notebook_output(app):
     """The text shown by the notebook names the case and the rating progress."""
-    assert repr(app) == "Review of demo-03: 0 saved reviews, 0 of 8 criteria rated"
+    assert repr(app) == (
+        "Review of demo-03: 0 saved, 0/8 rated; the record suggests 1 met, 6 partly, 1 not met"
+    )
