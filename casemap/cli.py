@@ -273,6 +273,34 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- summary (issue 4) ------------------------------------------------------------------------
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    """Write the consultation summary for one audience; print where it went."""
+    from .render import summary
+
+    case = _load_or_exit(args.path)
+    if isinstance(case, int):
+        return case
+    data = summary.render_summary(case, args.audience, args.format)
+    if not args.output:
+        path = store.write_export(summary.default_filename(case, args.audience, args.format), data)
+        print(path)
+        return 0
+    try:
+        # 0600 like every export: a consultation summary holds survivor-confidential records.
+        fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+    except OSError as e:
+        _err(f"casemap summary: cannot write {args.output}: {e.strerror}")
+        return 2
+    print(args.output)
+    return 0
+
+
 # -- parser ----------------------------------------------------------------------------------
 
 
@@ -348,6 +376,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--audience", default="consultation", choices=AUDIENCES,
                    help="who the picture is for (default: consultation)")
     p.set_defaults(func=_cmd_timeline)
+
+    from .render.summary import FORMATS  # here: the summary's lines stay in its block
+
+    p = sub.add_parser("summary", help="write the consultation summary for one audience")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--audience", required=True, choices=AUDIENCES,
+                   help="who the document is for: " + ", ".join(AUDIENCES))
+    p.add_argument("--format", required=True, choices=FORMATS,
+                   help="file format: " + ", ".join(FORMATS))
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="where to write (default: the exports folder, named by case id, "
+                   "audience and date)")
+    p.set_defaults(func=_cmd_summary)
 
     return parser
 

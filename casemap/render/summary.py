@@ -837,18 +837,20 @@ def _statements(case: Case, people: _People) -> list[Section]:
         blocks.append(p(Run(kind.label + "s", strong=True)))
         blocks.append(
             Bullets(
-                items(
-                    *[
-                        [clean(s.description)]
-                        + ([f" (about {people.name(s.about)})"] if s.about else [])
-                        for s in group
-                    ]
-                )
+                items(*[[_what(s), Run(" " + _statement_note(s, people), em=True)] for s in group])
             )
         )
     if not blocks:
         blocks.append(p("No harm or danger statement is written yet.", style="note"))
     return [Section("Harm and danger statements", tuple(blocks), anchor="statements")]
+
+
+def _statement_note(s: Record, people: _People) -> str:
+    about = getattr(s, "about", None)
+    parts = [f"about {people.name(about)}"] if about else []
+    if s.source or s.source_detail:
+        parts.append(_source(s))
+    return f"({'; '.join(parts)})" if parts else ""
 
 
 def _plan_table(items_: Sequence[PlanItem]) -> Block:
@@ -858,7 +860,7 @@ def _plan_table(items_: Sequence[PlanItem]) -> Block:
         ("What", "Action", "Purpose", "Success looks like", "Due", "Status"),
         tuple(
             (
-                _what(i),
+                _what(i) + (f" ({_source(i)})" if i.source or i.source_detail else ""),
                 clean(i.action),
                 clean(i.purpose),
                 clean(i.success_indicator),
