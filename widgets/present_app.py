@@ -340,7 +340,9 @@ class PresentApp(ipw.VBox):
         self.timeline.layout.display = None
         key = (self.index, self.mask.value)
         if key not in self._images:
-            upto = step.record.when if step.record is not None else None
+            # Up to the first day this record may have started: an interval or an approximate
+            # date would otherwise let later steps' records onto the picture early.
+            upto = step.record.date.earliest.isoformat() if step.record is not None else None
             fig = draw_timeline(
                 self.case,
                 TimelineOptions(upto=upto, mask_names=self.mask.value, audience="case-record"),
