@@ -104,7 +104,11 @@ def voila(tmp_path_factory):
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip("Chromium is not installed")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # A page load starts a kernel and runs the notebook: on a busy machine that takes longer
+    # than expect()'s default of 5 s.
+    expect.set_options(timeout=60_000)
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

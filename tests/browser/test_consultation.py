@@ -202,7 +202,8 @@ def test_contents_api_lists_no_casefiles(voila):
     """Voila's contents listing shows the notebooks only, never casefiles."""
     status, body = fetch(voila.url + "/voila/api/contents")
     names = {item["name"] for item in json.loads(body)["content"]}
-    assert names <= {"index.ipynb", "consultation.ipynb"}
+    assert {"index.ipynb", "consultation.ipynb"} <= names
+    assert all(name.endswith(".ipynb") for name in names)
 
 
 def test_rendered_page_hides_sources_and_tracebacks(voila):
