@@ -1,27 +1,23 @@
-"""A loopback JupyterHub with two consultants, and a headless Chromium, shared by the hub tests."""
+"""Loopback JupyterHubs from the test config, and a headless Chromium, for the hub tests."""
 
-import os
 import shutil
 import sys
-from pathlib import Path
 
 import pytest
 
 from tests.deploy.hubharness import PROXY, REPO, LocalHub, launch_chromium
 
 USERS = ["alice", "bob"]
-NOTEBOOKS = Path(os.environ.get("CASEMAP_TEST_NOTEBOOKS", REPO / "notebooks"))
+NOTEBOOKS = REPO / "notebooks"
 
 
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory):
-    """JupyterHub from the test config, serving notebooks/; stopped with all it started."""
+def running_hub(local: LocalHub):
+    """Start the hub; afterwards stop it and fail if anything it started is still running."""
     pytest.importorskip("jupyterhub", reason="needs the hub extra: pip install -e '.[hub]'")
     if not PROXY.exists():
-        pytest.skip(f"{PROXY} is missing: run `make node_modules` (npm ci)")
+        pytest.skip(f"{PROXY} is missing: run `npm ci` in the repository (make test does)")
     if not (NOTEBOOKS / "consultation.ipynb").exists():
-        pytest.skip(f"the consultation workbook is not in {NOTEBOOKS} yet")
-    local = LocalHub(tmp_path_factory.mktemp("hub"), NOTEBOOKS, USERS)
+        pytest.skip(f"the consultation workbook is not in {NOTEBOOKS}")
     try:
         local.start()
         yield local
@@ -33,6 +29,25 @@ def hub(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    """JupyterHub from the test config with a shared test password for alice and bob."""
+    yield from running_hub(LocalHub(tmp_path_factory.mktemp("hub"), NOTEBOOKS, USERS))
+
+
+@pytest.fixture(scope="module")
+def native_hub(tmp_path_factory):
+    """JupyterHub from the test config keeping production's NativeAuthenticator sign-up;
+    maria is the account manager."""
+    local = LocalHub(
+        tmp_path_factory.mktemp("native-hub"),
+        NOTEBOOKS,
+        authenticator="native",
+        account_managers=["maria"],
+    )
+    yield from running_hub(local)
+
+
+@pytest.fixture(scope="session")
 def chromium():
     """Debian's Chromium through Playwright; skipped where there is none."""
     if not shutil.which("chromium") and not shutil.which("/usr/bin/chromium"):

@@ -43,10 +43,22 @@ def free_port() -> int:
 class LocalHub:
     """JupyterHub, its proxy and the users' servers, all under one temporary folder."""
 
-    def __init__(self, root: Path, notebooks: Path, users: Sequence[str]):
+    def __init__(
+        self,
+        root: Path,
+        notebooks: Path,
+        users: Sequence[str] = (),
+        *,
+        authenticator: str = "shared-password",
+        account_managers: Sequence[str] = (),
+    ):
+        """``users`` may sign in with ``password`` (shared-password); with
+        ``authenticator="native"`` the production sign-up and approval are used instead."""
         self.root = Path(root)
         self.notebooks = Path(notebooks)
         self.users = list(users)
+        self.authenticator = authenticator
+        self.account_managers = list(account_managers)
         self.password = secrets.token_urlsafe(16)
         self.url = f"http://127.0.0.1:{free_port()}"
         self.log_path = self.root / "jupyterhub.log"
@@ -66,6 +78,8 @@ class LocalHub:
             "CASEMAP_TEST_HUB_DIR": str(self.root),
             "CASEMAP_TEST_HUB_PASSWORD": self.password,
             "CASEMAP_TEST_HUB_USERS": ",".join(self.users),
+            "CASEMAP_TEST_HUB_AUTH": self.authenticator,
+            "CASEMAP_HUB_ADMINS": ",".join(self.account_managers),
             "CASEMAP_TEST_HUB_API_PORT": str(free_port()),
             "CASEMAP_TEST_PROXY_API_PORT": str(free_port()),
             "CASEMAP_HUB_BIND_URL": self.url,
@@ -73,7 +87,13 @@ class LocalHub:
             # A long timeout: the culler runs (its config is under test) but stops nobody.
             "CASEMAP_HUB_IDLE_TIMEOUT": "3600",
         }
-        for leaked in ("CASEMAP_HOME", "CASEMAP_EXPORTS", "JUPYTERHUB_API_TOKEN"):
+        for leaked in (
+            "CASEMAP_HOME",
+            "CASEMAP_EXPORTS",
+            "CASEMAP_HUB_AUTH",
+            "CASEMAP_HUB_SITE_CONFIG",
+            "JUPYTERHUB_API_TOKEN",
+        ):
             env.pop(leaked, None)
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
         self.root.mkdir(parents=True, exist_ok=True)
@@ -177,17 +197,45 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
 
 
-def sign_in(context, hub: LocalHub, user: str, timeout_ms: float = 120_000):
-    """Sign in on the hub's login page; return the page once the hub sent us to the workbook."""
+def loopback_page(context, hub: LocalHub):
+    """A new page that may reach the loopback hub only (CDN fonts would stall `load`)."""
     page = context.new_page()
-    # Offline determinism: only the loopback hub may be reached (CDN fonts would stall `load`).
     page.route(
         "**/*",
         lambda route: route.continue_() if route.request.url.startswith(hub.url) else route.abort(),
     )
-    page.goto(f"{hub.url}/hub/login", wait_until="domcontentloaded")
+    return page
+
+
+def submit_login(page, hub: LocalHub, user: str, password: str, next_url: str = "") -> None:
+    """Fill and send the hub's login form (the built-in one or NativeAuthenticator's)."""
+    query = f"?next={next_url}" if next_url else ""
+    page.goto(f"{hub.url}/hub/login{query}", wait_until="domcontentloaded")
     page.fill("#username_input", user)
-    page.fill("#password_input", hub.password)
+    page.fill("#password_input", password)
     page.click("#login_submit")
+
+
+def sign_in(context, hub: LocalHub, user: str, timeout_ms: float = 120_000):
+    """Sign in on the hub's login page; return the page once the hub sent us to the workbook."""
+    page = loopback_page(context, hub)
+    submit_login(page, hub, user, hub.password)
     page.wait_for_url(f"{hub.url}/user/{user}/voila/**", timeout=timeout_ms)
     return page
+
+
+def api_token(context, hub: LocalHub, user: str) -> str:
+    """A hub API token for the signed-in user, minted with their browser session.
+
+    The hub accepts a session cookie on API writes only with its XSRF token beside it.
+    """
+    cookies = context.cookies(f"{hub.url}/hub/")
+    xsrf = next((c["value"] for c in cookies if c["name"] == "_xsrf" and c["path"] == "/hub/"), "")
+    response = context.request.post(
+        f"{hub.url}/hub/api/users/{user}/tokens",
+        headers={"X-XSRFToken": xsrf},
+        data={"note": "hub test"},
+    )
+    if not response.ok:
+        raise RuntimeError(f"no API token for {user}: {response.status} {response.text()}")
+    return response.json()["token"]

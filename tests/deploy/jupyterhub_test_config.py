@@ -9,6 +9,7 @@ Set by the fixture (tests/deploy/hubharness.py):
     CASEMAP_TEST_HUB_DIR       temporary folder: user homes, cookie secret
     CASEMAP_TEST_HUB_PASSWORD  the shared sign-in password
     CASEMAP_TEST_HUB_USERS     comma-separated user names allowed to sign in
+    CASEMAP_TEST_HUB_AUTH      "native" to keep production's sign-up (default: shared password)
     CASEMAP_TEST_HUB_API_PORT, CASEMAP_TEST_PROXY_API_PORT   free loopback ports
 and, for the production file, CASEMAP_HUB_BIND_URL and CASEMAP_NOTEBOOKS.
 """
@@ -26,9 +27,13 @@ load_subconfig(str(PRODUCTION))  # noqa: F821 (injected by traitlets)
 
 HUB_DIR = Path(os.environ["CASEMAP_TEST_HUB_DIR"])
 
-c.JupyterHub.authenticator_class = "shared-password"
-c.SharedPasswordAuthenticator.user_password = os.environ["CASEMAP_TEST_HUB_PASSWORD"]
-c.SharedPasswordAuthenticator.allowed_users = set(os.environ["CASEMAP_TEST_HUB_USERS"].split(","))
+# A shared password for the named test users, unless the test is of production sign-up itself.
+if os.environ.get("CASEMAP_TEST_HUB_AUTH", "shared-password") == "shared-password":
+    c.JupyterHub.authenticator_class = "shared-password"
+    c.SharedPasswordAuthenticator.user_password = os.environ["CASEMAP_TEST_HUB_PASSWORD"]
+    c.SharedPasswordAuthenticator.allowed_users = set(
+        os.environ["CASEMAP_TEST_HUB_USERS"].split(",")
+    )
 
 # All test users share this machine's Unix user: isolation here comes from per-user homes
 # (CASEMAP_HOME under each) and the hub's routing, which is what the test checks.

@@ -14,6 +14,7 @@ from jupyterhub.scopes import expand_scopes  # noqa: E402
 from tests.deploy.hubharness import REPO, TEST_CONFIG  # noqa: E402
 
 PRODUCTION = REPO / "deploy" / "jupyterhub" / "jupyterhub_config.py"
+CASEMAP_LAYER = REPO / "deploy" / "jupyterhub" / "casemap_config.py"
 
 
 @pytest.fixture
@@ -166,3 +167,17 @@ def test_servers_get_the_voila_json_kernel_settings(env):
         for name, value in settings[section].items():
             assert f"--{section}.{name}={value}" in args
     assert "cull_idle_timeout" in settings["MappingKernelManager"]
+
+
+def test_casemap_layer_works_as_a_tljh_drop_in(env, tmp_path):
+    """Symlinked into a jupyterhub_config.d folder, the casemap layer still finds the checkout
+    and leaves ports, proxy and database to the installation (TLJH sets those itself)."""
+    drop_in = tmp_path / "jupyterhub_config.d" / "casemap.py"
+    drop_in.parent.mkdir()
+    drop_in.symlink_to(CASEMAP_LAYER)
+    hub = load(drop_in)
+    assert spawner_for(hub, "alice").notebook_dir == str(REPO / "notebooks")
+    assert spawner_for(hub, "alice").default_url == "/voila/render/consultation.ipynb"
+    for key in ("bind_url", "db_url", "cookie_secret_file", "hub_bind_url", "proxy_class"):
+        assert key not in hub.config.JupyterHub
+    assert "ConfigurableHTTPProxy" not in hub.config

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from casemap import store
-from tests.deploy.hubharness import REPO, LocalHub, sign_in
+from tests.deploy.hubharness import REPO, LocalHub, api_token, loopback_page, submit_login
 
 pytestmark = pytest.mark.hub
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -52,30 +52,37 @@ def wait_for_new_case(folder: Path, known: set[str], timeout: float = 60) -> str
     raise TimeoutError(f"no new casefile in {folder} after {timeout}s")
 
 
-def open_workbook_and_create_case(hub: LocalHub, chromium, name: str) -> Consultant:
-    context = chromium.new_context()
-    page = sign_in(context, hub, name)
+def create_case(hub: LocalHub, page, name: str) -> tuple[str, str]:
+    """Create a case through the workbook's new-case form; return its id and title."""
     expect(page.locator(".cm-case-list")).to_be_visible(timeout=UI_TIMEOUT_MS)
     # A fictional title that appears nowhere else, so any leak of it is unmistakable.
     title = f"Hub test case of {name} {secrets.token_hex(4)}"
-    folder = hub.casefiles(name)
-    known = case_ids(folder)
+    known = case_ids(hub.casefiles(name))
     page.locator(".cm-new-title input").fill(title)
     page.locator(".cm-new-title input").press("Enter")
     page.locator(".cm-new-case").click()
-    case_id = wait_for_new_case(folder, known)
+    case_id = wait_for_new_case(hub.casefiles(name), known)
     expect(page.locator(".cm-case-list")).to_contain_text(case_id, timeout=UI_TIMEOUT_MS)
-    return Consultant(name, context, page, case_id, title)
+    return case_id, title
 
 
 @pytest.fixture(scope="module")
 def consultants(hub, chromium) -> dict[str, Consultant]:
-    """Alice and Bob, signed in, each with one new case in the workbook."""
-    people = {name: open_workbook_and_create_case(hub, chromium, name) for name in ("alice", "bob")}
+    """Alice and Bob, signed in on the login page, each with one new case in the workbook."""
+    names = ("alice", "bob")
+    contexts = {name: chromium.new_context() for name in names}
+    pages = {name: loopback_page(contexts[name], hub) for name in names}
+    for name in names:  # both servers start at once: the hub spawns them concurrently
+        submit_login(pages[name], hub, name, hub.password)
+    people = {}
+    for name in names:
+        pages[name].wait_for_url(f"{hub.url}/user/{name}/voila/**", timeout=UI_TIMEOUT_MS)
+        case_id, title = create_case(hub, pages[name], name)
+        people[name] = Consultant(name, contexts[name], pages[name], case_id, title)
     hub.remember_processes()  # the servers just spawned: so teardown ends them even after a crash
     yield people
-    for person in people.values():
-        person.context.close()
+    for context in contexts.values():
+        context.close()
 
 
 def test_sign_in_lands_in_the_workbook(hub, consultants):
@@ -182,18 +189,8 @@ def test_requests_for_another_consultants_server_are_refused(hub, consultants, p
 def test_hub_api_refuses_another_consultants_account(hub, consultants, method, path):
     """Bob cannot read Alice's account, start or stop her server, or mint a token as her."""
     bob = consultants["bob"]
-    # Bob's own API token, carrying everything Bob may do; minted with his browser session,
-    # which the hub only accepts on API writes with its XSRF token.
-    cookies = bob.context.cookies(f"{hub.url}/hub/")
-    xsrf = next((c["value"] for c in cookies if c["name"] == "_xsrf" and c["path"] == "/hub/"), "")
-    token = bob.context.request.post(
-        f"{hub.url}/hub/api/users/bob/tokens",
-        headers={"X-XSRFToken": xsrf},
-        data={"note": "hub test"},
-    )
-    if not token.ok:
-        pytest.skip(f"could not get Bob's own API token to test with: {token.status}")
-    auth = {"Authorization": f"token {token.json()['token']}"}
+    # Bob's own token carries everything Bob may do, so it is the strongest thing he has.
+    auth = {"Authorization": f"token {api_token(bob.context, hub, 'bob')}"}
     control = bob.context.request.get(f"{hub.url}/hub/api/users/bob", headers=auth)
     assert control.status == 200, f"control: Bob's token cannot read his account: {control.status}"
     response = getattr(bob.context.request, method)(f"{hub.url}/{path}", headers=auth)
