@@ -86,7 +86,7 @@ def tables_html(summary: caseload.Caseload) -> str:
         )
     criteria = (
         "<h4>Review criteria</h4><table class='cm-caseload-criteria'><tr><th>Criterion</th>"
-        "<th>Met</th><th>met</th><th>partly</th><th>not met</th><th>n/a</th>"
+        "<th>Share met</th><th>met</th><th>partly</th><th>not met</th><th>n/a</th>"
         f"<th>from a review</th></tr>{''.join(rows)}</table>"
     )
     frows = "".join(

@@ -61,12 +61,21 @@ def evidence_html(ev: review.Evidence) -> str:
         )
         parts.append(f"<div><b>Missing information</b><ul>{lis}</ul></div>")
     if ev.language:
+        # One line per rule (the phrases found, the records), folded: a weak case can hold
+        # dozens of findings, which would bury the rest of the evidence.
+        by_rule: dict[str, list[Any]] = {}
+        for lf in ev.language:
+            by_rule.setdefault(lf.finding.rule, []).append(lf)
         lis = "".join(
-            f"<li><code>{e(lf.record)}</code> <q>{e(lf.finding.text)}</q> "
-            f"{e(lf.finding.message)}</li>"
-            for lf in ev.language
+            f"<li>{', '.join(dict.fromkeys(f'<q>{e(x.finding.text)}</q>' for x in found))} "
+            f"{e(found[0].finding.message)} <span class='cm-help'>"
+            f"({', '.join(dict.fromkeys(e(x.record) for x in found))})</span></li>"
+            for found in by_rule.values()
         )
-        parts.append(f"<div><b>Wording to reconsider</b><ul>{lis}</ul></div>")
+        parts.append(
+            f"<details class='cm-wording'><summary><b>Wording to reconsider</b> "
+            f"({len(ev.language)})</summary><ul>{lis}</ul></details>"
+        )
     parts.append(
         f"<div class='cm-suggested'>Suggested from the record: "
         f"<b>{e(review_report.rating_label(ev.suggested))}</b>. {e(ev.reason)}</div></div>"

@@ -72,15 +72,19 @@ def _criterion_section(ev: review.Evidence, rv: Review | None) -> Section:
             Bullets(items(*[[f.message, " ", Run(f.question, em=True)] for f in ev.gaps]))
         )
     if ev.language:
-        blocks.append(p(Run("Wording to reconsider", strong=True)))
-        rows_ = []
+        # One line per rule, with the phrases found and the records that hold them.
+        blocks.append(p(Run(f"Wording to reconsider ({len(ev.language)})", strong=True)))
+        by_rule: dict[str, list] = {}
         for lf in ev.language:
-            f = lf.finding
+            by_rule.setdefault(lf.finding.rule, []).append(lf)
+        lines = []
+        for found in by_rule.values():
+            f = found[0].finding
+            phrases = ", ".join(dict.fromkeys(f"“{clean(x.finding.text)}”" for x in found))
+            records = ", ".join(dict.fromkeys(x.record for x in found))
             better = f" Try: {f.suggestion}" if f.suggestion else ""
-            rows_.append(
-                [f"{lf.record}: ", Run(f"“{clean(f.text)}”", em=True), f" {f.message}{better}"]
-            )
-        blocks.append(Bullets(items(*rows_)))
+            lines.append([Run(phrases, em=True), f" {f.message}{better} ({records})"])
+        blocks.append(Bullets(items(*lines)))
     return Section(ev.label, tuple(blocks), anchor=f"criterion-{ev.criterion}")
 
 

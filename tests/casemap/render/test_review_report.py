@@ -98,3 +98,17 @@ def test_default_filename_is_the_case_id(reviewed):
     assert review_report.default_filename(reviewed, "pdf", today=TODAY) == (
         "demo-02-review-2025-01-15.pdf"
     )
+
+
+def test_wording_findings_are_counted_and_grouped():
+    """Each criterion's wording findings are counted, one line per rule with its records."""
+    case = store.load(DEMO / "demo-03.json")
+    summary = review_report.build_review_report(case, today=TODAY)
+    evidence = review.evidence(case)
+    section = next(s for s in summary.sections if s.anchor == "criterion-pattern_documented")
+    heading = f"Wording to reconsider ({len(evidence['pattern_documented'].language)})"
+    texts = [r.text for b in section.blocks if hasattr(b, "runs") for r in b.runs]
+    assert heading in texts
+    bullets = section.blocks[-1]
+    rules = {lf.finding.rule for lf in evidence["pattern_documented"].language}
+    assert len(bullets.items) == len(rules)
