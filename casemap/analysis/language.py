@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import dataclasses
 import json
 import re
 import sys
@@ -39,6 +40,8 @@ OPERATIONS = {
 }
 
 Where = Literal["sentence", "before", "after"]
+# A literal test for a whole rule (None: always run it) and one for each of its patterns.
+_Prefilter = tuple["re.Pattern[str] | None", tuple["re.Pattern[str] | None", ...]]
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,12 @@ class LanguageRule:
     patterns: tuple[re.Pattern[str], ...]
     unless: tuple[Guard, ...] = ()
     only_if: tuple[Guard, ...] = ()
+    prefilter: _Prefilter = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Derived once from the patterns; see _prefilter (it only ever skips a pattern that
+        # cannot match).
+        object.__setattr__(self, "prefilter", _prefilter(self.patterns))
 
 
 @dataclass(frozen=True)
@@ -164,7 +173,6 @@ def load_rules(path: Path | str = RULES_FILE) -> tuple[LanguageRule, ...]:
     return tuple(rules)
 
 
-RULES: tuple[LanguageRule, ...] = load_rules()
 
 
 # -- checking a text ---------------------------------------------------------------------------
@@ -211,6 +219,80 @@ def _passes(rule: LanguageRule, doc: _Text, start: int, end: int) -> bool:
     return all(g.holds(sentence, before, after) for g in rule.only_if)
 
 
+# -- a prefilter, for speed --------------------------------------------------------------------
+#
+# Scanning every text with every pattern is what costs time. Most patterns cannot match unless
+# the text contains one of a few literal strings ("expos", "witness", "domestic" ...), so each
+# pattern's required literals are read off its parsed form once, and a pattern runs only on
+# lower-cased texts that contain one of them. It never changes a result: a pattern whose
+# requirement cannot be worked out (or is a string shorter than 3 characters) always runs.
+
+_MIN_LITERAL = 3
+
+
+def _required(items: Any) -> frozenset[str] | None:
+    """Lower-case strings one of which every match of the parsed items contains, or None."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            candidates.append(frozenset({"".join(run)}))
+            run.clear()
+
+    for op, av in items:
+        if op is c.LITERAL:
+            run.append(chr(av).lower())
+            continue
+        flush()
+        found: frozenset[str] | None = None
+        if op is c.SUBPATTERN:
+            found = _required(av[-1])
+        elif op is c.BRANCH:
+            parts = [_required(b) for b in av[1]]
+            if all(p is not None for p in parts):
+                found = frozenset().union(*parts)  # type: ignore[arg-type]
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+            low, _, item = av
+            found = _required(item) if low >= 1 else None
+        if found:
+            candidates.append(found)
+    flush()
+    usable = [s for s in candidates if min(map(len, s)) >= _MIN_LITERAL]
+    if not usable:
+        return None
+    return max(usable, key=lambda s: (min(map(len, s)), -len(s)))
+
+
+def _literal_test(strings: Iterable[str] | None) -> re.Pattern[str] | None:
+    if strings is None:
+        return None
+    return re.compile("|".join(re.escape(x) for x in sorted(strings, key=len, reverse=True)))
+
+
+def _required_of(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    from re import _parser as parser  # type: ignore[attr-defined]
+
+    try:
+        return _required(parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # noqa: BLE001 - a pattern we cannot analyse simply always runs
+        return None
+
+
+def _prefilter(patterns: Sequence[re.Pattern[str]]) -> _Prefilter:
+    """A test for the whole rule (None: always run) and one for each pattern."""
+    required = [_required_of(p) for p in patterns]
+    whole = None
+    if all(r is not None for r in required):
+        whole = frozenset().union(*required)  # type: ignore[arg-type]
+    return _literal_test(whole), tuple(_literal_test(r) for r in required)
+
+
+RULES: tuple[LanguageRule, ...] = load_rules()
+
+
 def check_language(
     text: str, rules: Sequence[LanguageRule] = RULES
 ) -> list[LanguageFinding]:
@@ -218,10 +300,16 @@ def check_language(
     if not text or not text.strip():
         return []
     doc = _Text(text)
+    low = text.lower()
     found: list[LanguageFinding] = []
     for rule in rules:
+        whole, per_pattern = rule.prefilter
+        if whole is not None and whole.search(low) is None:
+            continue
         spans: list[tuple[int, int]] = []
-        for pattern in rule.patterns:
+        for pattern, test in zip(rule.patterns, per_pattern, strict=True):
+            if test is not None and test.search(low) is None:
+                continue
             for m in pattern.finditer(text):
                 start, end = m.span()
                 if start == end or doc.quoted(start, end):

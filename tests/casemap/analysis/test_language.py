@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import re
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casemap import cli
+from casemap import cli, store
 from casemap.analysis import language
 from casemap.analysis.language import (
     OPERATIONS,
@@ -268,14 +269,38 @@ def test_empty_and_blank_text() -> None:
      "Mr.", "Grant", '"', "allowed", "father", "back", "failed", "protect", "children", ",",
      "mould", "both", "parents", "violent", "\n"]), max_size=40))
 def test_findings_are_valid_spans(words: list[str]) -> None:
-    """For any text, every finding is a non-empty span of it, in order, with the span's text."""
+    """For any text, findings are non-empty spans in order, the same with or without prefilter."""
     text = " ".join(words)
     found = check_language(text)
     for f in found:
         assert 0 <= f.start < f.end <= len(text)
         assert text[f.start:f.end] == f.text
     assert found == sorted(found, key=lambda f: (f.start, f.end, f.rule))
-    assert check_language(text) == found
+    assert check_language(text, without_prefilter(RULES)) == found
+
+
+def without_prefilter(rules: tuple[language.LanguageRule, ...]) -> list[language.LanguageRule]:
+    out = []
+    for r in rules:
+        copy = dataclasses.replace(r)
+        object.__setattr__(copy, "prefilter", (None, (None,) * len(r.patterns)))
+        out.append(copy)
+    return out
+
+
+def test_prefilter_never_changes_a_result() -> None:
+    """Skipping patterns whose literals are absent gives the same findings as running them all."""
+    texts = [e.sentence for e in read_examples(DATA)] + [s for _, s, _ in TABLE]
+    demo = Path(__file__).parents[3] / "casefiles" / "demo"
+    for path in sorted(demo.glob("*.json")):
+        texts += [t for _, _, t in language.iter_text_fields(store.load(path))]
+    slow = without_prefilter(RULES)
+    assert [check_language(t) for t in texts] == [check_language(t, slow) for t in texts]
+
+
+def test_every_rule_has_a_prefilter() -> None:
+    """Every pattern of the shipped rules has literals to test for (so linting stays fast)."""
+    assert [r.id for r in RULES if r.prefilter[0] is None] == []
 
 
 def test_word_lists_and_bad_patterns_are_refused(tmp_path: Path) -> None:
