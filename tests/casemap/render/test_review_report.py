@@ -12,6 +12,7 @@ from casemap import store
 from casemap.analysis import review
 from casemap.model import dump_case, parse_case
 from casemap.render import review_report
+from casemap.render.audience import apply_audience
 
 DEMO = Path(__file__).resolve().parents[3] / "casefiles" / "demo"
 TODAY = dt.date(2025, 1, 15)
@@ -104,7 +105,7 @@ def test_wording_findings_are_counted_and_grouped():
     """Each criterion's wording findings are counted, one line per rule with its records."""
     case = store.load(DEMO / "demo-03.json")
     summary = review_report.build_review_report(case, today=TODAY)
-    evidence = review.evidence(case)
+    evidence = review.evidence(apply_audience(case, "case-record").case)  # what the report sees
     section = next(s for s in summary.sections if s.anchor == "criterion-pattern_documented")
     heading = f"Wording to reconsider ({len(evidence['pattern_documented'].language)})"
     texts = [r.text for b in section.blocks if hasattr(b, "runs") for r in b.runs]
