@@ -557,7 +557,7 @@ def _layout(blocks: list[_Block]) -> _Layout:
 
 def _ticks(
     lo: dt.date, hi: dt.date, x: Scale, x_per_pt: float
-) -> tuple[list[float], list[str], list[float]]:
+) -> tuple[list[float], list[str], list[float], list[str]]:
     """Labelled ticks (years, or months on short spans) far enough apart to read, and minor ones."""
     years = (hi - lo).days / 365.25
     months = []
@@ -569,14 +569,18 @@ def _ticks(
     if years > 3:
         candidates, fmt, gap = [m for m in months if m.month == 1], "%Y", 34
         minor = [
-            m for m in months if m.month in (4, 7, 10)
+            m
+            for m in months
+            if m.month in (4, 7, 10)
             and x(dt.date(m.year + 1, 1, 1)) - x(dt.date(m.year, 1, 1)) >= 110 * x_per_pt
         ]
+        named = {m for m in minor if x(m) - x(dt.date(m.year, m.month - 3, 1)) >= 28 * x_per_pt}
     else:
         step = 3 if years > 1 else 1
         candidates = [m for m in months if (m.month - 1) % step == 0]
         fmt, gap = "%b %Y", 52
         minor = [m for m in months if m not in candidates]
+        named = set()
     major, labels, last = [], [], -float("inf")
     for m in candidates:
         if x(m) - last >= gap * x_per_pt:
@@ -585,7 +589,10 @@ def _ticks(
             last = x(m)
         else:
             minor.append(m)
-    return major, labels, [x(m) for m in minor]
+    minor.sort()
+    # Quarters of a year drawn wide enough are named too ("Apr", "Jul", "Oct").
+    minor_labels = [m.strftime("%b") if m in named else "" for m in minor]
+    return major, labels, [x(m) for m in minor], minor_labels
 
 
 def _place_labels(
@@ -772,18 +779,20 @@ def _draw(case: Case, options: TimelineOptions) -> Figure:
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.tick_params(axis="y", left=False, labelleft=False)
-    ax.tick_params(axis="x", bottom=False, labelbottom=False, top=False)
-    major, labels, minor = _ticks(lo_day, hi_day, x, x_per_pt)
+    ax.tick_params(axis="x", which="both", bottom=False, labelbottom=False, top=False)
+    major, labels, minor, minor_labels = _ticks(lo_day, hi_day, x, x_per_pt)
     for axis in (ax, strip):
         axis.set_xticks(major, [""] * len(major))
         axis.set_xticks(minor, minor=True)
         axis.grid(axis="x", which="major", color="#BBBBBB", lw=0.6, zorder=0)
         axis.grid(axis="x", which="minor", color="#DDDDDD", lw=0.4, zorder=0)
     strip.set_xticks(major, labels)
+    strip.set_xticks(minor, minor_labels, minor=True, fontsize=7.5, color="#555555")
     for t in ax.get_xticklabels():
         t.set_visible(False)
 
     positions = _draw_marks(ax, dated, row_y, x, hi, x_per_pt)
+    _note_undated_rows(ax, shown, row_y)
     if options.links:
         _draw_links(ax, dated, positions)
     if options.labels:
@@ -952,6 +961,26 @@ def _draw_marks(
             )
         )
     return positions
+
+
+def _note_undated_rows(ax: Axes, shown: list[_Item], row_y: dict[str, float]) -> None:
+    """A row whose records are all undated says so, instead of looking empty."""
+    rows: dict[float, list[bool]] = {}
+    for i in shown:
+        rows.setdefault(row_y[i.record.id], []).append(i.date is None)
+    trans = blended_transform_factory(ax.transAxes, ax.transData)
+    for y, undated in rows.items():
+        if all(undated):
+            ax.text(
+                0.005,
+                y,
+                f"{len(undated)} not dated: listed on the right",
+                transform=trans,
+                fontsize=_LABEL_SIZE,
+                style="italic",
+                color="#666666",
+                va="center",
+            )
 
 
 def _draw_links(ax: Axes, items: list[_Item], positions: dict) -> None:
