@@ -181,3 +181,15 @@ def test_casemap_layer_works_as_a_tljh_drop_in(env, tmp_path):
     for key in ("bind_url", "db_url", "cookie_secret_file", "hub_bind_url", "proxy_class"):
         assert key not in hub.config.JupyterHub
     assert "ConfigurableHTTPProxy" not in hub.config
+
+
+def test_voila_json_reaches_the_server_extension(env, monkeypatch, tmp_path):
+    """With the JUPYTER_CONFIG_PATH the hub sets, Voila inside a consultant's server (whose
+    working folder is their home, not the repository) reads the repository's voila.json."""
+    environment = spawner_for(load(PRODUCTION), "alice").environment
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", environment["JUPYTER_CONFIG_PATH"])
+    monkeypatch.chdir(tmp_path)
+    from voila.server_extension import load_config_file
+
+    settings = json.loads((REPO / "voila.json").read_text())["VoilaConfiguration"]
+    assert load_config_file().VoilaConfiguration == settings
