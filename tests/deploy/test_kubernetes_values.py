@@ -75,4 +75,3 @@ def test_safety_switches_on(values, path, expected):
     for key in path:
         node = node[key]
     assert node == expected
-
