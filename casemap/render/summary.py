@@ -636,7 +636,7 @@ def _impacts(case: Case, people: _People) -> list[Section]:
         for i in impacts:
             causes = [behaviours[c] for c in i.caused_by if c in behaviours]
             his = (
-                " / ".join(f"{clean(b.description)} [{b.id}]" for b in causes)
+                "; ".join(_short(b) for b in causes)
                 if causes
                 else "not linked to a behaviour yet"
             )
@@ -660,6 +660,14 @@ def _impacts(case: Case, people: _People) -> list[Section]:
             anchor="component-4",
         )
     return out
+
+
+def _short(b: Behaviour, words: int = 14) -> str:
+    """A behaviour in one line for a cross-reference: its first words, category, date, id."""
+    text = clean(b.description).split()
+    head = " ".join(text[:words]) + ("…" if len(text) > words else "")
+    category = _label("behaviour_category", b.category)
+    return f"{head} ({category}, {when_text(b.when)}) [{b.id}]"
 
 
 def _intersections(case: Case, people: _People) -> list[Section]:
