@@ -29,7 +29,7 @@ import ipywidgets as ipw
 
 from casemap import store, taxonomy
 from casemap.analysis import gaps, review
-from casemap.model import Case, Record
+from casemap.model import Case, Record, new_case
 from casemap.render.audience import apply_audience, known_places, name_replacer, scrub_whereabouts
 from casemap.render.timeline import TimelineOptions, draw_timeline, to_bytes
 
@@ -77,6 +77,22 @@ SECTION_KIND = {
 }
 SECTION_COMPONENT = {"behaviours": 1, "efforts": 3, "impacts": 4, "intersections": 5}
 MISSING_PER_STEP = 2
+
+
+NOT_PRESENTABLE = (
+    "Case {case_id} is a live case, so it is not presented: names and details of real people "
+    "must not reach a room of trainees. Present a demo case, or make a training copy first "
+    "(casemap deidentify PATH -o OUT) and present that."
+)
+
+
+def html_message(text: str) -> str:
+    return f"<div role='status'>{html.escape(text)}</div>"
+
+
+def is_presentable(path: Path, case: Case) -> bool:
+    """Only demo cases (in a ``demo`` folder) and de-identified training copies are presented."""
+    return path.parent.name == "demo" or "x_training" in case.extensions
 
 
 @dataclass(frozen=True)
@@ -153,6 +169,12 @@ class PresentApp(ipw.VBox):
 
     def __init__(self, path: Path | str, *, mask: bool = True, draw: bool = True):
         full = store.load(path)
+        self.presentable = is_presentable(Path(path), full)
+        if not self.presentable:
+            # A live case is never projected to a room: show how to make a training copy.
+            full = new_case(full.case_id, "")
+        # The case-record audience drops x_ keys, so the training marker is read before it.
+        self.training = "x_training" in full.extensions
         self.case = apply_audience(full, "case-record").case
         self.draw = draw
         self.steps = steps_of(self.case)
@@ -163,9 +185,7 @@ class PresentApp(ipw.VBox):
         self.message = ipw.HTML()
         self.message.add_class("cm-message")
         self.reporter = ErrorReporter(
-            lambda text: setattr(
-                self.message, "value", f"<div role='status'>{html.escape(text)}</div>"
-            )
+            lambda text: setattr(self.message, "value", html_message(text))
         )
         self.guard = self.reporter.guard
         self.heading = ipw.HTML()
@@ -210,6 +230,11 @@ class PresentApp(ipw.VBox):
         self.add_class("cm-app")
         self.add_class("cm-present")
         self.index = 0
+        if not self.presentable:
+            self.children = [self.children[0], self.heading, self.message]
+            self.heading.value = "Presentation"
+            self.message.value = html_message(NOT_PRESENTABLE.format(case_id=self.case.case_id))
+            return
         self.prev_button.on_click(self.guard(lambda _: self.go(self.index - 1)))
         self.next_button.on_click(self.guard(lambda _: self.go(self.index + 1)))
         self.mask.observe(self.guard(lambda _: self.show()), names="value")
@@ -257,7 +282,7 @@ class PresentApp(ipw.VBox):
         self.prev_button.disabled = self.index == 0
         self.next_button.disabled = self.index == last
         self.counter.value = f"Step {self.index + 1} of {len(self.steps)}"
-        training = "x_training" in self.case.extensions
+        training = self.training
         self.training_banner.value = (
             "<div><b>Training copy</b> · de-identified for teaching; not a live case.</div>"
             if training
@@ -352,6 +377,8 @@ class PresentApp(ipw.VBox):
 
     def __repr__(self) -> str:
         # The notebook's checked output (nbval compares text/plain, cut at 110 characters).
+        if not self.presentable:
+            return f"Presentation refused: {self.case.case_id} is a live case"
         return (
             f"Presentation of {self.case.case_id}: {len(self.steps)} steps, "
             f"names {'masked' if self.mask.value else 'shown'}"

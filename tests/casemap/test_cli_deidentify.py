@@ -65,3 +65,15 @@ def test_unreadable_source_is_a_plain_error(tmp_path, capsys):
     bad.write_text("{", encoding="utf-8")
     assert main(["deidentify", str(bad), "-o", str(tmp_path / "o.json")]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_workbook_shows_training_banner(tmp_path, monkeypatch):
+    """The consultation workbook opens the training copy with its "Training copy" banner."""
+    monkeypatch.setenv("CASEMAP_HOME", str(tmp_path))
+    monkeypatch.setenv("CASEMAP_EXPORTS", str(tmp_path / "exports"))
+    from widgets.apps import ConsultationApp
+
+    out = tmp_path / "training.json"
+    assert main(["deidentify", str(DEMO / "demo-02.json"), "-o", str(out)]) == 0
+    app = ConsultationApp(out)
+    assert "Training copy" in app.training_banner.value

@@ -122,3 +122,42 @@ def test_keys_script_only_clicks_the_buttons():
 def test_repr(app):
     """The notebook's checked output names the case, the steps and the mask."""
     assert repr(app) == f"Presentation of demo-03: {len(app.steps)} steps, names masked"
+
+
+def test_live_case_is_not_presented(case_home):
+    """A case outside the demo folder without the training marker is refused, calmly."""
+    live = store.load(case_home / "demo" / "demo-01.json")
+    path = case_home / "live-1.json"
+    store.save(live.model_copy(update={"case_id": "live-1"}), path)
+    app = PresentApp(path, draw=False)
+    assert not app.presentable
+    assert "casemap deidentify" in app.message.value
+    shown = html.unescape(app.heading.value + app.message.value + app.record.value)
+    for name in identifiers(path):
+        assert name not in shown
+    assert repr(app) == "Presentation refused: live-1 is a live case"
+
+
+def test_training_copy_is_presented_with_banner(case_home):
+    """A de-identified training copy outside the demo folder is presented, with the banner."""
+    from casemap.render.audience import deidentify_case
+
+    path = case_home / "training.json"
+    store.save(deidentify_case(store.load(case_home / "demo" / "demo-03.json")), path)
+    app = PresentApp(path, draw=False)
+    assert app.presentable
+    assert "Training copy" in app.training_banner.value
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("case=demo-02", "Presentation of demo-02"),
+        ("", "Presentation of demo-01"),
+        ("case=../etc", "Cases:"),
+        ("case=nope", "Cases:"),
+    ],
+)
+def test_open_from_url(case_home, query, expected):
+    """?case=ID opens that case, none opens the first demo case, a bad id shows the cases."""
+    assert repr(PresentApp.open_from_url(query, draw=False)).startswith(expected)

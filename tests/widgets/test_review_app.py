@@ -131,3 +131,16 @@ def test_repr_is_the_checked_notebook_output(app):
     assert repr(app) == (
         "Review of demo-03: 0 saved, 0/8 rated; the record suggests 1 met, 6 partly, 1 not met"
     )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("case=demo-02", "Review of demo-02: 1 saved"),
+        ("", "Review of demo-01"),
+        ("case=bad/id", "Cases:"),
+    ],
+)
+def test_open_from_url(case_home, query, expected):
+    """?case=ID opens that case's review, none the first demo case, a bad id the case list."""
+    assert repr(ReviewApp.open_from_url(query, autosave_delay=0)).startswith(expected)
