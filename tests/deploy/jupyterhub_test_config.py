@@ -3,7 +3,7 @@
 Loads deploy/jupyterhub/jupyterhub_config.py unchanged, then swaps in what a test needs: a shared
 test password instead of real accounts, the local-process spawner with homes under a temporary
 folder, an in-memory database and free loopback ports. Everything else (default URL, per-user
-CASEMAP_HOME, admin role, idle culler) is the production setting under test.
+CASEMAP_HOME, account-manager role, idle culler) is the production setting under test.
 
 Set by the fixture (tests/deploy/hubharness.py):
     CASEMAP_TEST_HUB_DIR       temporary folder: user homes, cookie secret
