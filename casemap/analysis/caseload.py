@@ -246,11 +246,12 @@ def format_text(caseload: Caseload) -> str:
         f"Wording findings: {caseload.language_findings} in {caseload.words} words"
         + ("" if per_1000 is None else f" ({per_1000:.1f} per 1,000 words)"),
         "",
-        f"No plan for him: {len(caseload.without_perpetrator_plan)} cases",
+        f"Cases with no plan for him: {len(caseload.without_perpetrator_plan)}",
     ]
     lines += [f"  {cid}" for cid in caseload.without_perpetrator_plan]
     lines.append(
-        f"Worker-safety flags and no visit plan: {len(caseload.flags_without_visit_plan)} cases"
+        "Cases with worker-safety flags and no visit plan: "
+        f"{len(caseload.flags_without_visit_plan)}"
     )
     lines += [f"  {cid}" for cid in caseload.flags_without_visit_plan]
     if caseload.skipped:
