@@ -119,7 +119,8 @@ _LABEL_SIZE = 7.5  # record labels, points
 _ROW_SIZE = 8.5  # row names
 _HEADER_SIZE = 10.5  # lane names
 _MIN_ROW_PT = 13.0  # below this a row cannot hold a label: the figure grows instead
-_LABEL_CHARS = 34
+_LABEL_CHARS = 34  # a label's length where marks crowd; "+N" counts the ones it hides
+_LABEL_MAX = 64  # and where the row is free up to the next mark
 _LABEL_BOX = {
     "boxstyle": "square,pad=0.12",
     "facecolor": "white",
@@ -606,15 +607,25 @@ def _place_labels(
 ) -> None:
     """Label marks left to right along each row; a label that would overlap is counted instead.
 
-    ``items`` holds (item, x where the label starts, y, is-interval). A hidden label adds to
-    the count shown after the label before it ("+3"), so nothing disappears without a trace.
+    ``items`` holds (item, x where the label starts, y, is-interval), sorted by x. A label
+    gets up to ``_LABEL_MAX`` characters when the row is free up to the next mark, else
+    ``_LABEL_CHARS``; a hidden label adds to the count shown after the label before it ("+3"),
+    so nothing disappears without a trace.
     """
     char_x = _LABEL_SIZE * _CHAR_EM * x_per_pt
+    pad = 6 * x_per_pt
     placed: list[list] = []  # [text, x, y, hidden, left_aligned, gid]
     end = -float("inf")
-    for item, x, y, _ in items:
-        text = _short(mask(item.record.description)) or item.record.id
-        width = (len(text) + 4) * char_x + 6 * x_per_pt  # 4 spare characters for " +NN"
+    for n, (item, x, y, _) in enumerate(items):
+        following = items[n + 1][1] if n + 1 < len(items) else hi
+        room = int((following - x - 2 * pad) / char_x)
+        description = mask(item.record.description)
+        if room >= _LABEL_CHARS:  # free up to the next mark: say more, and hide nothing
+            text = _short(description, min(room, _LABEL_MAX)) or item.record.id
+            width = len(text) * char_x + pad
+        else:
+            text = _short(description) or item.record.id
+            width = (len(text) + 4) * char_x + pad  # 4 spare characters for " +NN"
         left = x + width > hi
         start = x - width if left else x
         if start < end and placed:
