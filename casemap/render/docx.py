@@ -12,6 +12,7 @@ from .summary import DISCLAIMER, Block, Bullets, Figure, Para, Run, Summary, Tab
 
 _MARK_RED = (0x8B, 0x1A, 0x1A)
 _MUTED = (0x57, 0x60, 0x6A)
+_TEXT_WIDTH_CM = 17.4  # A4 less 1.8 cm margins
 
 
 def write_docx(summary: Summary) -> bytes:
@@ -23,6 +24,7 @@ def write_docx(summary: Summary) -> bytes:
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin = section.right_margin = Cm(1.8)
     section.top_margin = section.bottom_margin = Cm(1.8)
     doc.styles["Normal"].font.name = "Calibri"
@@ -92,22 +94,36 @@ def _block(doc: object, block: Block) -> None:
                 run.bold = True
                 run.font.color.rgb = RGBColor(*_MARK_RED)
     elif isinstance(block, Bullets):
-        style = "List Number" if block.numbered else "List Bullet"
-        for item in block.items:
-            _runs(doc.add_paragraph(style=style), item)  # type: ignore[attr-defined]
+        for n, item in enumerate(block.items, 1):
+            if block.numbered:
+                # Word's "List Number" style continues one numbering across every list in the
+                # document; each of ours starts at 1, so the number is written out.
+                para = doc.add_paragraph()  # type: ignore[attr-defined]
+                para.paragraph_format.left_indent = Cm(0.6)
+                para.paragraph_format.first_line_indent = Cm(-0.6)
+                para.add_run(f"{n}.\t")
+                _runs(para, item)
+            else:
+                _runs(doc.add_paragraph(style="List Bullet"), item)  # type: ignore[attr-defined]
     elif isinstance(block, Table):
         table = doc.add_table(rows=1, cols=len(block.header))  # type: ignore[attr-defined]
         table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, block.header, strict=True):
-            cell.text = ""
+        table.autofit = False
+        widths = [Cm(_TEXT_WIDTH_CM * w / 100) for w in block.widths]
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
+        for cell, text, width in zip(table.rows[0].cells, block.header, widths, strict=True):
+            cell.width = width
             run = cell.paragraphs[0].add_run(text)
             run.bold = True
+            run.font.size = Pt(9)
         for row in block.rows:
             cells = table.add_row().cells
-            for cell, text in zip(cells, row, strict=True):
+            for cell, text, width in zip(cells, row, widths, strict=True):
+                cell.width = width  # Word reads each cell's width, LibreOffice the grid's
                 cell.paragraphs[0].add_run(text).font.size = Pt(9)
     elif isinstance(block, Figure):
-        doc.add_picture(io.BytesIO(block.png), width=Cm(17))  # type: ignore[attr-defined]
+        doc.add_picture(io.BytesIO(block.png), width=Cm(_TEXT_WIDTH_CM))  # type: ignore[attr-defined]
         caption = doc.add_paragraph().add_run(block.caption)  # type: ignore[attr-defined]
         caption.italic = True
         caption.font.size = Pt(8)
