@@ -177,31 +177,42 @@ def load_rules(path: Path | str = RULES_FILE) -> tuple[LanguageRule, ...]:
 
 # -- checking a text ---------------------------------------------------------------------------
 
-# A sentence ends at . ! ? ; or a line break, but not at the dot of Mr. Ms. Mrs. Dr. St. or an
-# initial ("J. Smith"), which case notes use all the time.
-_BOUNDARY = re.compile(
+# A sentence ends at . ! ? or a line break, but not at the dot of Mr. Ms. Mrs. Dr. St. or an
+# initial ("J. Smith"), which case notes use all the time. A clause also ends at a semicolon:
+# "before" and "after" guards look within the clause, "sentence" guards at the whole sentence.
+_SENTENCE_END = (
     r"(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bSt)(?<!\bNo)(?<!\b[A-Z])[.!?]+(?=[\s\"'”’)]|$)"
-    r"|[;\n]"
+    r"|\n"
 )
+_SENTENCE = re.compile(_SENTENCE_END)
+_CLAUSE = re.compile(_SENTENCE_END + r"|;")
 _QUOTED = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”")
 
 
+def _span_in(ends: list[int], start: int, end: int, length: int) -> tuple[int, int]:
+    i = bisect.bisect_right(ends, start)
+    j = bisect.bisect_left(ends, end)
+    return (ends[i - 1] if i else 0), (ends[j] if j < len(ends) else length)
+
+
 class _Text:
-    """A text with its sentence boundaries and quoted spans, computed once and only if needed."""
+    """A text with its sentences, clauses and quoted spans, computed once and only if needed."""
 
     def __init__(self, text: str):
         self.text = text
-        self._ends: list[int] | None = None
+        self._sentences: list[int] | None = None
+        self._clauses: list[int] | None = None
         self._quotes: list[tuple[int, int]] | None = None
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
-        if self._ends is None:
-            self._ends = [m.end() for m in _BOUNDARY.finditer(self.text)]
-        i = bisect.bisect_right(self._ends, start)
-        s = self._ends[i - 1] if i else 0
-        j = bisect.bisect_left(self._ends, end)
-        e = self._ends[j] if j < len(self._ends) else len(self.text)
-        return s, e
+        if self._sentences is None:
+            self._sentences = [m.end() for m in _SENTENCE.finditer(self.text)]
+        return _span_in(self._sentences, start, end, len(self.text))
+
+    def clause(self, start: int, end: int) -> tuple[int, int]:
+        if self._clauses is None:
+            self._clauses = [m.end() for m in _CLAUSE.finditer(self.text)]
+        return _span_in(self._clauses, start, end, len(self.text))
 
     def quoted(self, start: int, end: int) -> bool:
         if self._quotes is None:
@@ -213,7 +224,8 @@ def _passes(rule: LanguageRule, doc: _Text, start: int, end: int) -> bool:
     if not rule.unless and not rule.only_if:
         return True
     s, e = doc.sentence(start, end)
-    sentence, before, after = doc.text[s:e], doc.text[s:start], doc.text[end:e]
+    cs, ce = doc.clause(start, end)
+    sentence, before, after = doc.text[s:e], doc.text[cs:start], doc.text[end:ce]
     if any(g.holds(sentence, before, after) for g in rule.unless):
         return False
     return all(g.holds(sentence, before, after) for g in rule.only_if)
