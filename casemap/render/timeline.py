@@ -228,10 +228,7 @@ def _select(case: Case, options: TimelineOptions) -> tuple[list[_Block], list[_I
         return people is None or _involves(section, r, people)
 
     if "perpetrator" in lanes:
-        perpetrators = [p for p in case.people if p.role == "perpetrator"]
-        if not perpetrators and case.behaviours:
-            perpetrators = [case.person(case.behaviours[0].perpetrator)]  # pragma: no cover
-        for p in perpetrators:
+        for p in case.people_with_role("perpetrator"):
             if (
                 people is not None
                 and p.id not in people
@@ -320,7 +317,7 @@ def _select(case: Case, options: TimelineOptions) -> tuple[list[_Block], list[_I
                 x,
                 "intersections",
                 "intersections",
-                f"{x.factor}:{x.person}",
+                f"{x.factor}:{_label_of(case, x.person)}",  # whose: by role label, not name
                 x.date,
                 _LANE_COLOUR["intersections"],
             )
@@ -722,7 +719,8 @@ def draw_timeline(case: Case, options: TimelineOptions = TimelineOptions()) -> F
     _check_options(options)
     lanes = tuple(lane for lane in options.lanes or LANES if view.shows(_PART[lane]))
     with matplotlib.rc_context(_RC):
-        return _draw(_with_appendix(view), replace(options, lanes=lanes))
+        marking = f"CONFIDENTIAL · {view.label}" if view.confidential else view.label
+        return _draw(_with_appendix(view), replace(options, lanes=lanes), marking)
 
 
 # The part of a document (casemap.render.audience.PARTS) each lane belongs to.
@@ -750,7 +748,7 @@ def _with_appendix(view: AudienceView) -> Case:
     return view.case.model_copy(update=update)
 
 
-def _draw(case: Case, options: TimelineOptions) -> Figure:
+def _draw(case: Case, options: TimelineOptions, marking: str) -> Figure:
     blocks, items = _select(case, options)
     lo_day, hi_day = _extent(case, items, options)
     x, warped = _time_scale(lo_day, hi_day, items)
@@ -758,24 +756,9 @@ def _draw(case: Case, options: TimelineOptions) -> Figure:
     shown = [i for i in items if _shown(i, options)]
     dated = [i for i in shown if i.date is not None]
     undated = [i for i in shown if i.date is None]
-    for_names = {p.id: p.label for p in case.people}
     mask = _name_masker(case) if options.mask_names else (lambda text: text)
-    # Intersections rows name the person by role label, never by name.
-    for block in blocks:
-        block.rows = [
-            f"{r.split(':')[0]}:{for_names.get(r.split(':')[1], r.split(':')[1])}"
-            if ":" in r
-            else r
-            for r in block.rows
-        ]
-    row_y = {}
     layout = _layout(blocks)
-    for i in items:
-        row = i.row
-        if ":" in row:
-            name, person = row.split(":")
-            row = f"{name}:{for_names.get(person, person)}"
-        row_y[i.record.id] = layout.y[f"{i.block}|{row}"]
+    row_y = {i.record.id: layout.y[f"{i.block}|{i.row}"] for i in items}
 
     fig = Figure(figsize=(layout.width, layout.height))
     FigureCanvasAgg(fig)
@@ -817,9 +800,9 @@ def _draw(case: Case, options: TimelineOptions) -> Figure:
             row.sort(key=lambda t: (t[1], t[0].record.id))
             _place_labels(ax, row, x_per_pt, hi, mask, trans_right, trans_left)
     _draw_strip(strip, case, [i for i in items if i.lane == "perpetrator"], options, x)
-    _draw_title(fig, case, options, layout, dated, undated, lo_day, hi_day)
+    _draw_title(fig, case, options, layout, dated, undated, (lo_day, hi_day, warped), marking)
     below_key = _draw_legend(fig, layout, case, dated)
-    _draw_undated(fig, layout, below_key, undated, mask, for_names)
+    _draw_undated(fig, layout, below_key, undated, mask, case)
     return fig
 
 
@@ -1069,9 +1052,10 @@ def _draw_title(
     layout: _Layout,
     dated: list[_Item],
     undated: list[_Item],
-    lo: dt.date,
-    hi: dt.date,
+    span: tuple[dt.date, dt.date, bool],
+    marking: str,
 ) -> None:
+    lo, hi, warped = span
     title = (
         options.title or (case.title if not options.mask_names else "") or (f"Case {case.case_id}")
     )
@@ -1083,12 +1067,26 @@ def _draw_title(
         f"{len(dated)} dated records drawn, {len(undated)} not dated (listed right)",
         f"audience: {options.audience}",
     ]
+    if warped:
+        parts.append("years with more records are drawn wider")
     if options.upto:
         parts.append(f"shown up to {options.upto}")
     if options.categories is not None:
         parts.append(
             "his behaviours: "
             + ", ".join(taxonomy.label("behaviour_category", c) for c in sorted(options.categories))
+        )
+    if marking:
+        fig.text(
+            0.988,
+            top,
+            marking,
+            fontsize=11,
+            fontweight="bold",
+            ha="right",
+            va="top",
+            color="#A50026",
+            parse_math=False,
         )
     fig.text(
         0.012,
@@ -1164,7 +1162,7 @@ def _draw_undated(
     top: float,
     undated: list[_Item],
     mask: Callable[[str], str],
-    labels: dict[str, str],
+    case: Case,
 ) -> None:
     """The records with no date, listed under the key so none is silently dropped."""
     x = 1 - (_RIGHT_COL - 0.2) / layout.width
@@ -1185,7 +1183,7 @@ def _draw_undated(
     room = max(int((top - layout.strip[1]) / line) - 2, 1)
     shown = undated if len(undated) <= room else undated[: room - 1]
     for n, item in enumerate(shown):
-        who = _UNDATED_WHO.get(item.lane) or labels.get(item.block.split(":")[-1], "")
+        who = _UNDATED_WHO.get(item.lane) or _label_of(case, item.block.split(":")[-1])
         lock = " [confidential]" if item.record.confidential else ""
         text = f"{who}: {_short(mask(item.record.description), 40)}{lock}"
         fig.text(
