@@ -636,9 +636,7 @@ def _impacts(case: Case, people: _People) -> list[Section]:
         for i in impacts:
             causes = [behaviours[c] for c in i.caused_by if c in behaviours]
             his = (
-                "; ".join(_short(b) for b in causes)
-                if causes
-                else "not linked to a behaviour yet"
+                "; ".join(_short(b) for b in causes) if causes else "not linked to a behaviour yet"
             )
             rows.append(
                 (
@@ -1037,15 +1035,22 @@ def css_string(text: str) -> str:
     )
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&^$-])")
+# Characters that are Markdown syntax anywhere in a line (CommonMark inline syntax, tables).
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|&~])")
+# ... and the ones that are syntax only where a line starts (headings, lists, quotes, rules).
+_MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")
 
 
 def escape_markdown(text: str) -> str:
     """Case text as literal Markdown: every character that could be syntax is escaped.
 
-    Line breaks become spaces so that text can never start a heading, list or table row.
+    Line breaks become spaces so that text can never start a heading, list or table row; a
+    leading ``#``, ``-``, ``>`` or ``1.`` is escaped in case the text starts a line.
     """
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(clean(text).split()))
+    out = _MD_INLINE.sub(r"\\\1", re.sub(r"\s+", " ", clean(text)))
+    return _MD_LINE_START.sub(
+        lambda m: f"{m[1]}\\{m[2]}" if not m[2].isdigit() else f"{m[1]}{m[2]}\\", out
+    )
 
 
 def _md_runs(runs: Iterable[Run]) -> str:

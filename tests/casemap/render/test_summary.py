@@ -230,6 +230,11 @@ def test_script_in_case_text_stays_text(fmt: str) -> None:
         ("[link](http://x)", "[link](http://x)"),
         ("line one\n- not a list", "line one - not a list"),
         ("![img](x.png)", "![img](x.png)"),
+        ("- not a list", "- not a list"),
+        ("1. not a list", "1. not a list"),
+        ("> not a quote", "> not a quote"),
+        ("<b>not bold</b> &amp;", "<b>not bold</b> &amp;"),
+        ("`not code`", "`not code`"),
     ],
 )
 def test_escape_markdown_keeps_text_literal(text: str, literal: str) -> None:
@@ -238,6 +243,12 @@ def test_escape_markdown_keeps_text_literal(text: str, literal: str) -> None:
 
     rendered = MarkdownIt("commonmark").render(escape_markdown(text))
     assert rendered == f"<p>{html.escape(literal, quote=False)}</p>\n"
+
+
+def test_escape_markdown_keeps_spaces_between_runs() -> None:
+    """Spaces at the edges of a piece of text survive, so "Label: " and the next run stay apart."""
+    assert escape_markdown(" Pattern: ") == " Pattern: "
+    assert escape_markdown("a\n\n b") == "a b"
 
 
 # -- content --------------------------------------------------------------------------------
