@@ -119,6 +119,7 @@ _LABEL_SIZE = 7.5  # record labels, points
 _ROW_SIZE = 8.5  # row names
 _HEADER_SIZE = 10.5  # lane names
 _MIN_ROW_PT = 13.0  # below this a row cannot hold a label: the figure grows instead
+_MAX_ROW_PT = 24.0  # above this rows drift apart and the eye loses the row
 _LABEL_CHARS = 34  # a label's length where marks crowd; "+N" counts the ones it hides
 _LABEL_MAX = 64  # and where the row is free up to the next mark
 _LABEL_BOX = {
@@ -542,14 +543,13 @@ def _layout(blocks: list[_Block]) -> _Layout:
     if main_h * 72 / units < _MIN_ROW_PT:  # too many rows for A3: the page grows, text does not
         main_h = units * _MIN_ROW_PT / 72
         height = main_h + _TOP + _BOTTOM + _STRIP + _STRIP_GAP
+    # Few rows stay at a comfortable pitch under the title; the page below is left blank.
+    main_h = min(main_h, units * _MAX_ROW_PT / 72)
     plot_w = width - _LEFT - _RIGHT_COL
-    main = (
-        _LEFT / width,
-        (_BOTTOM + _STRIP + _STRIP_GAP) / height,
-        plot_w / width,
-        main_h / height,
-    )
-    strip = (_LEFT / width, _BOTTOM / height, plot_w / width, _STRIP / height)
+    main_bottom = height - _TOP - main_h
+    main = (_LEFT / width, main_bottom / height, plot_w / width, main_h / height)
+    strip_bottom = main_bottom - _STRIP_GAP - _STRIP
+    strip = (_LEFT / width, strip_bottom / height, plot_w / width, _STRIP / height)
     return _Layout(width, height, main, strip, y, units)
 
 
@@ -768,7 +768,7 @@ def _draw(case: Case, options: TimelineOptions, marking: str) -> Figure:
     ax.set_ylim(layout.y_max + 0.1, -0.75)
     x_per_pt = (hi - lo) / (layout.main[2] * layout.width * 72)
 
-    _draw_phases(ax, strip, case, x, lo, hi, x_per_pt)
+    phases = _draw_phases(ax, strip, case, x, lo, hi, x_per_pt)
     _draw_lane_names(ax, blocks, layout)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
@@ -801,22 +801,25 @@ def _draw(case: Case, options: TimelineOptions, marking: str) -> Figure:
             _place_labels(ax, row, x_per_pt, hi, mask, trans_right, trans_left)
     _draw_strip(strip, case, [i for i in items if i.lane == "perpetrator"], options, x)
     _draw_title(fig, case, options, layout, dated, undated, (lo_day, hi_day, warped), marking)
-    below_key = _draw_legend(fig, layout, case, dated)
+    below_key = _draw_legend(fig, layout, phases, dated)
     _draw_undated(fig, layout, below_key, undated, mask, case)
     return fig
 
 
 def _draw_phases(
     ax: Axes, strip: Axes, case: Case, x: Scale, lo: float, hi: float, x_per_pt: float
-) -> None:
-    """Shaded, labelled bands; a label too wide for its band steps up a line."""
+) -> set[str]:
+    """Shaded, labelled bands (a label too wide for its band steps up a line); returns the
+    phases drawn."""
     trans = blended_transform_factory(ax.transData, ax.transAxes)
     label_end = -float("inf")
+    drawn = set()
     for phase, start, end in _phases(case, dt.date.min):
         a = max(lo, x(start)) if start != dt.date.min else lo
         b = min(hi, x(end)) if end != dt.date.max else hi
         if b <= a:
             continue
+        drawn.add(phase)
         for axis in (ax, strip):
             axis.axvspan(a, b, color=_PHASE_TINT[phase], zorder=0, lw=0)
             if start != dt.date.min and a > lo:
@@ -839,6 +842,7 @@ def _draw_phases(
             fontweight="bold",
             annotation_clip=False,
         )
+    return drawn
 
 
 def _draw_marks(
@@ -1099,7 +1103,7 @@ def _draw_title(
     )
 
 
-def _legend_handles(case: Case, dated: list[_Item]) -> Iterator[tuple[object, str]]:
+def _legend_handles(phases: set[str], dated: list[_Item]) -> Iterator[tuple[object, str]]:
     used = {i.record.category for i in dated if i.lane == "perpetrator"}  # type: ignore[attr-defined]
     for name, colour, cats in _FAMILIES:
         if used & cats:
@@ -1122,16 +1126,16 @@ def _legend_handles(case: Case, dated: list[_Item]) -> Iterator[tuple[object, st
             "Survivor-confidential: never leaves\nthe consultation",
         )
     for phase in _PHASE_ORDER:
-        if any(p == phase for p, _, _ in _phases(case, dt.date.min)):
+        if phase in phases:
             yield (
                 Patch(facecolor=_PHASE_TINT[phase], edgecolor="#999999"),
                 f"Phase: {taxonomy.label('phase', phase)}",
             )
 
 
-def _draw_legend(fig: Figure, layout: _Layout, case: Case, dated: list[_Item]) -> float:
+def _draw_legend(fig: Figure, layout: _Layout, phases: set[str], dated: list[_Item]) -> float:
     """The key, top right; returns the figure height fraction just below it."""
-    handles, labels = zip(*_legend_handles(case, dated), strict=True)
+    handles, labels = zip(*_legend_handles(phases, dated), strict=True)
     x = 1 - (_RIGHT_COL - 0.2) / layout.width
     top = layout.main[1] + layout.main[3] + 0.3 / layout.height
     size = 8.5
