@@ -205,15 +205,40 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 # -- supervision and training (issue 6) -----------------------------------------------------
 
 
+_PARALLEL_FROM = 64  # below this many casefiles, starting workers costs more than it saves
+
+
+def _caseload_figures(path: Path) -> object:
+    """One casefile's figures for the caseload, or why it was skipped (runs in a worker)."""
+    from .analysis import caseload
+
+    try:
+        return caseload.figures(store.load(path))
+    except store.CasefileError as e:
+        return caseload.skipped(path, e)
+
+
 def _cmd_caseload(args: argparse.Namespace) -> int:
     """Practice across a folder of casefiles, in counts and case ids only; bad files skipped."""
+    from concurrent.futures import ProcessPoolExecutor
+
     from .analysis import caseload
 
     folder = Path(args.dir)
     if not folder.is_dir():
         _err(f"casemap caseload: {folder}: no such folder")
         return 2
-    summary = caseload.summarise(store.list_cases(folder))
+    paths = store.casefile_paths(folder)
+    jobs = args.jobs or min(os.cpu_count() or 1, 8)
+    if jobs > 1 and len(paths) >= _PARALLEL_FROM:
+        # Each casefile is read and analysed on its own, so the work spreads over the cores;
+        # only the small per-case figures travel back.
+        with ProcessPoolExecutor(jobs) as pool:
+            chunk = max(1, len(paths) // (jobs * 8))
+            items = list(pool.map(_caseload_figures, paths, chunksize=chunk))
+    else:
+        items = [_caseload_figures(p) for p in paths]
+    summary = caseload.combine(items)
     if args.csv:
         try:
             Path(args.csv).write_text(caseload.to_csv(summary), encoding="utf-8")
@@ -357,6 +382,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--csv", metavar="FILE", help="also write the figures to FILE as CSV")
+    p.add_argument(
+        "--jobs", type=int, metavar="N", help="worker processes (default: the number of cores)"
+    )
     p.set_defaults(func=_cmd_caseload)
 
     p = sub.add_parser(

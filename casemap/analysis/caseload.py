@@ -111,8 +111,54 @@ def _where(error: Any) -> str:
     return head + (f" (+{more} more)" if more else "")
 
 
-def summarise(listings: Iterable[Listing]) -> Caseload:
-    """The caseload of a folder's listings, in numbers and case ids."""
+@dataclass(frozen=True)
+class CaseFigures:
+    """One case's contribution to the caseload: numbers, rule ids and its case id only.
+
+    Small and picklable, so a caller may compute it in worker processes (``casemap caseload``
+    does, one casefile per task) and hand the results to :func:`combine`.
+    """
+
+    case_id: str
+    ratings: tuple[tuple[str, str], ...]  # (criterion, rating) for every criterion
+    from_review: frozenset[str]
+    rules: frozenset[str]
+    wording_findings: int
+    words: int
+    without_perpetrator_plan: bool
+    flags_without_visit_plan: bool
+
+
+def figures(case: Case) -> CaseFigures:
+    """What one case adds to the caseload (the analysis; no case text kept)."""
+    found = gaps.find_gaps(case)
+    wording_found = language.lint_case(case)
+    latest = review.latest_review(case)
+    rated = {c: r.rating for c, r in latest.ratings.items()} if latest else {}
+    suggested = {}
+    if any(c not in rated for c in review.CRITERIA):
+        ev = review.evidence(case, found, wording_found)
+        suggested = {c: e.suggested for c, e in ev.items()}
+    ws = case.worker_safety
+    return CaseFigures(
+        case_id=case.case_id,
+        ratings=tuple((c, rated.get(c) or suggested[c]) for c in review.CRITERIA),
+        from_review=frozenset(rated),
+        rules=frozenset(f.rule for f in found),
+        wording_findings=len(wording_found),
+        words=language.word_count(case),
+        without_perpetrator_plan=not case.plans.perpetrator,
+        flags_without_visit_plan=bool(ws.flags) and not (ws.visit_plan or "").strip(),
+    )
+
+
+def skipped(path: Path | str, error: Any) -> Skipped:
+    """A casefile that did not load, by file name and where its problems are."""
+    return Skipped(Path(path).name, _where(error))
+
+
+def combine(items: Iterable[CaseFigures | Skipped]) -> Caseload:
+    """The caseload from each case's figures (and the files that did not load), in order."""
     case_ids: list[str] = []
     tallies = {c: Counter() for c in review.CRITERIA}
     from_review = Counter()
@@ -120,32 +166,22 @@ def summarise(listings: Iterable[Listing]) -> Caseload:
     words = findings_total = 0
     no_plan: list[str] = []
     flagged: list[str] = []
-    skipped: list[Skipped] = []
-    for item in listings:
-        if item.case is None:
-            skipped.append(Skipped(Path(item.path).name, _where(item.error)))
+    skipped_: list[Skipped] = []
+    for item in items:
+        if isinstance(item, Skipped):
+            skipped_.append(item)
             continue
-        case = item.case
-        case_ids.append(case.case_id)
-        found = gaps.find_gaps(case)
-        wording_found = language.lint_case(case)
-        fired.update({f.rule for f in found})
-        latest = review.latest_review(case)
-        rated = {c: r.rating for c, r in latest.ratings.items()} if latest else {}
-        suggested = {}
-        if any(c not in rated for c in review.CRITERIA):
-            ev = review.evidence(case, found, wording_found)
-            suggested = {c: e.suggested for c, e in ev.items()}
-        for c in review.CRITERIA:
-            tallies[c][rated.get(c) or suggested[c]] += 1
-            from_review[c] += c in rated
-        findings_total += len(wording_found)
-        words += language.word_count(case)
-        if not case.plans.perpetrator:
-            no_plan.append(case.case_id)
-        ws = case.worker_safety
-        if ws.flags and not (ws.visit_plan or "").strip():
-            flagged.append(case.case_id)
+        case_ids.append(item.case_id)
+        fired.update(item.rules)
+        for c, rating in item.ratings:
+            tallies[c][rating] += 1
+            from_review[c] += c in item.from_review
+        findings_total += item.wording_findings
+        words += item.words
+        if item.without_perpetrator_plan:
+            no_plan.append(item.case_id)
+        if item.flags_without_visit_plan:
+            flagged.append(item.case_id)
     rules = {r.id: r for r in gaps.rules()}
     top = sorted(fired.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_FINDINGS]
     return Caseload(
@@ -168,7 +204,15 @@ def summarise(listings: Iterable[Listing]) -> Caseload:
         language_findings=findings_total,
         without_perpetrator_plan=tuple(no_plan),
         flags_without_visit_plan=tuple(flagged),
-        skipped=tuple(skipped),
+        skipped=tuple(skipped_),
+    )
+
+
+def summarise(listings: Iterable[Listing]) -> Caseload:
+    """The caseload of a folder's listings, in numbers and case ids."""
+    return combine(
+        figures(item.case) if item.case is not None else skipped(item.path, item.error)
+        for item in listings
     )
 
 

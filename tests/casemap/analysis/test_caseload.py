@@ -195,3 +195,18 @@ def test_language_per_1000_words(summary, cases):
     assert (summary.language_findings, summary.words) == (findings, words)
     assert words > 0
     assert summary.language_per_1000_words == pytest.approx(1000 * findings / words)
+
+
+def test_cli_workers_give_the_same_figures(tmp_path, capsys):
+    """Reading the casefiles in worker processes gives exactly the figures of one process."""
+    for i in range(70):  # above the size where the command starts workers
+        data = _variant(i % N)
+        data["case_id"] = f"w-{i:03d}"
+        (tmp_path / f"w-{i:03d}.json").write_text(json.dumps(data), encoding="utf-8")
+    (tmp_path / "broken.json").write_text("{", encoding="utf-8")
+    assert main(["caseload", str(tmp_path), "--json", "--jobs", "2"]) == 0
+    parallel = json.loads(capsys.readouterr().out)
+    assert main(["caseload", str(tmp_path), "--json", "--jobs", "1"]) == 0
+    serial = json.loads(capsys.readouterr().out)
+    assert parallel == serial == caseload.as_dict(caseload.summarise(store.list_cases(tmp_path)))
+    assert parallel["cases"] == 70 and len(parallel["skipped"]) == 1
