@@ -112,8 +112,11 @@ class Bullets:
 # Relative column widths by header: short columns stay narrow, descriptions get the room.
 _NARROW = {
     "When": 11,
-    "Due": 10,
-    "Status": 11,
+    "Due": 11,
+    "Status": 15,
+    "Purpose": 22,
+    "Action": 26,
+    "Success looks like": 26,
     "Behaviours": 9,
     "Phase": 12,
     "Role": 9,
@@ -121,8 +124,8 @@ _NARROW = {
     "Category": 12,
     "Kind": 11,
     "Response": 11,
-    "Factor": 10,
-    "Person": 10,
+    "Factor": 13,
+    "Person": 13,
     "For": 10,
     "Kind of effort": 12,
     "Frequency": 13,
@@ -636,7 +639,9 @@ def _impacts(case: Case, people: _People) -> list[Section]:
         for i in impacts:
             causes = [behaviours[c] for c in i.caused_by if c in behaviours]
             his = (
-                "; ".join(_short(b) for b in causes) if causes else "not linked to a behaviour yet"
+                "; ".join(_short(b) for b in causes)
+                if causes
+                else "not linked to a behaviour in this document"
             )
             rows.append(
                 (
