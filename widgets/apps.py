@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from casemap import store
 from casemap.model import ID_PATTERN, Case, CaseInvalid, revalidate, with_record, without_record
 
+from . import shared
 from .case_list import CaseList
 from .errors import ErrorReporter, log_to_server
 from .guidance import STEPS, Step
@@ -65,16 +66,16 @@ class ConsultationApp(ipw.VBox):
         s = self.session
 
         # -- always visible: heading, save state, undo, messages, missing information --------
-        self.heading = ipw.HTML()
-        self.heading.add_class("cm-case-heading")
-        self.save_state = ipw.HTML()
+        self.heading = shared.html("", "cm-case-heading")
+        self.save_state = ipw.HTML()  # own style and layout: its class changes with the state
         self.save_state.add_class("cm-save-state")
         self.undo_button = ipw.Button(
             description="Undo",
             icon="undo",
             disabled=True,
             tooltip="Undo the last change (it is saved as a new revision)",
-            layout=ipw.Layout(width="auto"),
+            layout=shared.AUTO,
+            style=shared.BUTTON_STYLE,
         )
         self.undo_button.add_class("cm-undo")
         self.training_banner = ipw.HTML()
@@ -85,9 +86,10 @@ class ConsultationApp(ipw.VBox):
         )
         header.add_class("cm-header")
 
-        self.message = ipw.HTML()
-        self.message.add_class("cm-message")
-        self.dismiss_button = ipw.Button(description="OK", layout=ipw.Layout(width="auto"))
+        self.message = shared.html("", "cm-message")
+        self.dismiss_button = ipw.Button(
+            description="OK", layout=shared.AUTO, style=shared.BUTTON_STYLE
+        )
         self.dismiss_button.add_class("cm-dismiss")
         self.message_box = ipw.HBox(
             [self.message, self.dismiss_button],
@@ -122,7 +124,7 @@ class ConsultationApp(ipw.VBox):
         self.editors: dict[str, Any] = {}
         self.nav_buttons: dict[str, ipw.Button] = {}
         for step in STEPS:
-            b = ipw.Button(description=step.title, layout=ipw.Layout(width="100%"))
+            b = ipw.Button(description=step.title, layout=shared.FULL, style=shared.BUTTON_STYLE)
             b.add_class("cm-step-button")
             b.add_class(f"cm-step-{step.key}")
             b.on_click(self.guard(lambda _, key=step.key: self.show_step(key)))
@@ -130,14 +132,21 @@ class ConsultationApp(ipw.VBox):
         nav = ipw.VBox(list(self.nav_buttons.values()))
         nav.add_class("cm-nav")
         self.stack = ipw.Stack(
-            [ipw.HTML("") for _ in STEPS], selected_index=0, layout=ipw.Layout(flex="1")
+            [shared.html() for _ in STEPS], selected_index=0, layout=ipw.Layout(flex="1")
         )
         self.stack.add_class("cm-steps")
         self.current = ""
 
         body = ipw.HBox([nav, self.stack, side], layout=ipw.Layout(align_items="flex-start"))
         super().__init__(
-            [ipw.HTML(CSS), self.training_banner, header, self.message_box, self.conflict_box, body]
+            [
+                shared.html(CSS),
+                self.training_banner,
+                header,
+                self.message_box,
+                self.conflict_box,
+                body,
+            ]
         )
         self.add_class("cm-app")
 
@@ -207,6 +216,8 @@ class ConsultationApp(ipw.VBox):
             (b.add_class if k == key else b.remove_class)("cm-step-current")
         if self.current in self.editors and self.current != key:
             self._flush(self.current)
+        if self.current == "timeline" and key != "timeline":
+            self.editors["timeline"].hide()
         self.current = key
         self.findings.show_component(self.steps[key].component)
         if key == "timeline":
@@ -245,7 +256,7 @@ class ConsultationApp(ipw.VBox):
             )
             self.editors["case"] = details
             self.editors[key] = self._editor(PeopleEditor)
-            parts += [details, ipw.HTML("<h4>People</h4>"), self.editors[key]]
+            parts += [details, shared.html("<h4>People</h4>"), self.editors[key]]
         elif key in ("pattern", "child_harm"):
             from .behaviour_editor import BehaviourEditor, ChildHarmEditor
 
@@ -300,7 +311,7 @@ class ConsultationApp(ipw.VBox):
             his.add_class("cm-plan-box")
             hers.add_class("cm-plan-box")
             parts += [
-                ipw.HTML("<h4>Harm and danger statements, safety goals</h4>"),
+                shared.html("<h4>Harm and danger statements, safety goals</h4>"),
                 self.editors[key],
                 his,
                 hers,
@@ -428,12 +439,11 @@ class ConsultationApp(ipw.VBox):
 def guidance_view(step: Step) -> ipw.HTML:
     lines = "".join(f"<p style='margin:2px 0'>{html.escape(g)}</p>" for g in step.guidance)
     prompts = "".join(f"<li>{html.escape(p)}</li>" for p in step.prompts)
-    out = ipw.HTML(
+    return shared.html(
         f"<div><h3>{html.escape(step.title)}</h3>{lines}"
-        f"<div class='cm-prompts'>Questions to ask:<ul>{prompts}</ul></div></div>"
+        f"<div class='cm-prompts'>Questions to ask:<ul>{prompts}</ul></div></div>",
+        "cm-guidance",
     )
-    out.add_class("cm-guidance")
-    return out
 
 
 def first_demo_case() -> Path | None:
@@ -452,7 +462,7 @@ class StartPage(ipw.VBox):
         self.message.add_class("cm-message")
         reporter = ErrorReporter(lambda t: setattr(self.message, "value", message_html(t)))
         self.cases = CaseList(guard=reporter.guard)
-        super().__init__([ipw.HTML(CSS), self.message, self.cases])
+        super().__init__([shared.html(CSS), self.message, self.cases])
         self.add_class("cm-app")
         self.add_class("cm-start")
 

@@ -42,7 +42,8 @@ class IntersectionEditor(RecordEditor):
     def label(self, record: Intersection, case: Case) -> str:
         person = case.person(record.person)
         who = person.label if person else record.person
-        return f"{who} · {taxonomy.label('intersection_factor', record.factor)} · {short(record.description, 45)}"
+        factor = taxonomy.label("intersection_factor", record.factor)
+        return f"{who} · {factor} · {short(record.description, 45)}"
 
 
 class WorkerSafetyRecordEditor(RecordEditor):

@@ -136,7 +136,8 @@ class ExportPanel(ipw.VBox):
             self.preview.value = (
                 f"<iframe class='cm-preview-frame' sandbox='' title='Summary preview' "
                 f"srcdoc='{html.escape(data.decode('utf-8'), quote=True)}' "
-                f"style='width:100%;height:520px;border:1px solid #d0d7de;border-radius:6px;background:#fff'></iframe>"
+                "style='width:100%;height:520px;border:1px solid #d0d7de;border-radius:6px;"
+                "background:#fff'></iframe>"
             )
         elif fmt in ("md", "markdown", "txt"):
             self.preview.value = (

@@ -14,13 +14,13 @@ import traitlets
 
 from casemap import dates, taxonomy
 
-FULL = ipw.Layout(width="100%")
+from . import shared
 
 
 def describe(label: str) -> ipw.HTML:
-    out = ipw.HTML(f"<span class='cm-field-label'>{html.escape(label)}</span>")
-    out.add_class("cm-field-label-box")
-    return out
+    return shared.html(
+        f"<span class='cm-field-label'>{html.escape(label)}</span>", "cm-field-label-box"
+    )
 
 
 class TaxonomyChoice(ipw.VBox):
@@ -42,9 +42,8 @@ class TaxonomyChoice(ipw.VBox):
         if optional:
             # "" rather than None: a Dropdown shows nothing at all when its value is None.
             options.insert(0, (none_label, ""))
-        self.dropdown = ipw.Dropdown(options=options, layout=ipw.Layout(width="100%"))
-        self.help = ipw.HTML()
-        self.help.add_class("cm-help")
+        self.dropdown = ipw.Dropdown(options=options, layout=shared.FULL, style=shared.CHOICE_STYLE)
+        self.help = shared.html("", "cm-help")
         super().__init__(children=[self.dropdown, self.help])
         self.add_class(f"cm-choice-{kind}")
         self.value = self.dropdown.value or None
@@ -71,7 +70,7 @@ class PersonChoice(ipw.VBox):
     value = traitlets.Unicode(None, allow_none=True)
 
     def __init__(self, *, optional: bool = False):
-        self.dropdown = ipw.Dropdown(options=[], layout=ipw.Layout(width="100%"))
+        self.dropdown = ipw.Dropdown(options=[], layout=shared.FULL, style=shared.CHOICE_STYLE)
         super().__init__([self.dropdown])
         self.optional = optional
         self.dropdown.observe(self._from_dropdown, names="value")
@@ -119,7 +118,10 @@ class PeoplePicker(ipw.HBox):
         buttons = {}
         for label, pid in people:
             b = ipw.ToggleButton(
-                description=label, value=pid in keep, layout=ipw.Layout(width="auto")
+                description=label,
+                value=pid in keep,
+                layout=shared.AUTO,
+                style=shared.TOGGLE_STYLE,
             )
             b.add_class("cm-person-toggle")
             b.observe(self._from_buttons, names="value")
@@ -129,7 +131,7 @@ class PeoplePicker(ipw.HBox):
         self._set(tuple(pid for pid in buttons if pid in keep))
         if not buttons:
             self.children = [
-                ipw.HTML(
+                shared.html(
                     "<span class='cm-help'>No one of this role yet: add people in step 1.</span>"
                 )
             ]
@@ -161,7 +163,7 @@ class RecordPicker(ipw.SelectMultiple):
     """Several records of the case (e.g. the behaviours an impact was caused by)."""
 
     def __init__(self) -> None:
-        super().__init__(options=[], rows=5, layout=ipw.Layout(width="100%"))
+        super().__init__(options=[], rows=5, layout=shared.FULL, style=shared.CHOICE_STYLE)
 
     def set_records(self, records: Sequence[tuple[str, str]]) -> None:
         keep = set(self.value)
@@ -183,10 +185,12 @@ class DateField(ipw.VBox):
 
     def __init__(self, placeholder: str = "e.g. 2024-03, 2024-03~ or 2023-06/2024-01"):
         self.text = ipw.Text(
-            placeholder=placeholder, continuous_update=True, layout=ipw.Layout(width="100%")
+            placeholder=placeholder,
+            continuous_update=True,
+            layout=shared.FULL,
+            style=shared.TEXT_STYLE,
         )
-        self.feedback = ipw.HTML()
-        self.feedback.add_class("cm-date-feedback")
+        self.feedback = shared.html("", "cm-date-feedback")
         super().__init__(children=[self.text, self.feedback])
         self.add_class("cm-date")
         self.text.observe(self._from_text, names="value")

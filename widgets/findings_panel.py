@@ -13,6 +13,7 @@ import ipywidgets as ipw
 
 from casemap.analysis.gaps import COMPONENTS, component_title, find_gaps
 
+from . import shared
 from .session import Session
 
 
@@ -26,7 +27,8 @@ def findings_html(findings: Sequence[Any], focus: int | None = None) -> str:
     total = sum(1 for f in findings if f.severity == "gap")
     parts = [
         f"<p class='cm-findings-total'>{total} thing{'s' if total != 1 else ''} to find out</p>"
-        if total else "<p class='cm-findings-total'>Nothing missing that the checks can see.</p>"
+        if total
+        else "<p class='cm-findings-total'>Nothing missing that the checks can see.</p>"
     ]
     for component in groups:
         mine = [f for f in findings if f.component == component]
@@ -42,7 +44,8 @@ def findings_html(findings: Sequence[Any], focus: int | None = None) -> str:
             else f"<span class='cm-count'>{len(mine)} note{'s' if len(mine) != 1 else ''}</span>"
         )
         items = "".join(
-            f"<li class='cm-finding cm-finding-{html.escape(f.severity)}' data-rule='{html.escape(f.rule)}'>"
+            f"<li class='cm-finding cm-finding-{html.escape(f.severity)}' "
+            f"data-rule='{html.escape(f.rule)}'>"
             f"{html.escape(f.message)}"
             + (
                 f"<br><span class='cm-question'>Ask: {html.escape(f.question)}</span>"
@@ -66,9 +69,8 @@ class FindingsPanel(ipw.VBox):
 
     def __init__(self, session: Session, *, guard=lambda f: f):
         self.session = session
-        self.heading = ipw.HTML("<h3 class='cm-panel-title'>Missing information</h3>")
-        self.body = ipw.HTML()
-        self.body.add_class("cm-findings-body")
+        self.heading = shared.html("<h3 class='cm-panel-title'>Missing information</h3>")
+        self.body = shared.html("", "cm-findings-body")
         super().__init__([self.heading, self.body])
         self.add_class("cm-findings")
         self.findings: list[Any] = []

@@ -26,7 +26,8 @@ STEPS: tuple[Step, ...] = (
         (
             "Who is in this family, and in which role. Labels such as 'Father' or 'Child A' are "
             "what shared documents use instead of names.",
-            "Record each child's age: the impact of his behaviour is assessed child by child (1.3, 2.4).",
+            "Record each child's age: the impact of his behaviour is assessed child by child "
+            "(1.3, 2.4).",
         ),
         (
             "Who lives in the home, and who else is close to the children?",
@@ -59,7 +60,8 @@ STEPS: tuple[Step, ...] = (
             "Hold him to the same parenting standards as her (1.1).",
         ),
         (
-            "How has his behaviour got in the way of the children's routines, school or health care?",
+            "How has his behaviour got in the way of the children's routines, school or health "
+            "care?",
             "What has he said to the children about their mother?",
             "When the children are with him, what are they worried about?",
         ),
@@ -149,7 +151,8 @@ STEPS: tuple[Step, ...] = (
         (
             "Choose who the summary is for: the audience decides what it may contain. "
             "Survivor-confidential records and worker safety stay in the consultation copy (6).",
-            "A copy of every export is kept in the exports folder, outside anything the server shows.",
+            "A copy of every export is kept in the exports folder, outside anything the server "
+            "shows.",
         ),
         (
             "What are the three things the worker will do next?",

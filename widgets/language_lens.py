@@ -12,6 +12,7 @@ from typing import Any
 
 import ipywidgets as ipw
 
+from . import shared
 from .debounce import Debouncer
 
 DELAY = 0.4
@@ -54,7 +55,7 @@ class LanguageLens(ipw.HTML):
         guard: Callable[[Callable[..., Any]], Callable[..., Any]] = lambda f: f,
         delay: float = DELAY,
     ):
-        super().__init__(value="")
+        super().__init__(value="", layout=shared.PLAIN, style=shared.HTML_STYLE)
         self.add_class("cm-lens")
         self.source = source
         self.findings: list[Any] = []

@@ -11,6 +11,7 @@ import ipywidgets as ipw
 from casemap import dates, taxonomy
 from casemap.model import Case, Person
 
+from . import shared
 from .record_editor import FieldSpec, RecordEditor
 
 
@@ -93,12 +94,12 @@ class CaseDetails(ipw.VBox):
             layout=ipw.Layout(width="24em"),
             style={"description_width": "8em"},
         )
-        self.note = ipw.HTML(
+        self.note = shared.html(
             "<span class='cm-help'>The title may identify the family: it is kept out of "
             "training copies. The case id is an opaque token used in links: "
             f"<code>{html.escape(session.case.case_id)}</code></span>"
         )
-        self.status = ipw.HTML()
+        self.status = shared.html()
         super().__init__([self.title, self.jurisdiction, self.note, self.status])
         self.add_class("cm-case-details")
         self._loading = False

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from casemap.model import Case, next_id, problems_from_error
 
+from . import shared
 from .debounce import Debouncer
 from .fields import (
     DateField,
@@ -107,10 +108,15 @@ class RecordEditor(ipw.VBox):
         self.current_id: str | None = None
         self._loading = False
 
-        self.records = ipw.Select(options=[], rows=14, layout=ipw.Layout(width="100%"))
+        self.records = ipw.Select(
+            options=[], rows=14, layout=shared.FULL, style=shared.CHOICE_STYLE
+        )
         self.records.add_class("cm-record-list")
         self.new_button = ipw.Button(
-            description=f"New {self.noun}", icon="plus", layout=ipw.Layout(width="auto")
+            description=f"New {self.noun}",
+            icon="plus",
+            layout=shared.AUTO,
+            style=shared.BUTTON_STYLE,
         )
         self.new_button.add_class("cm-new")
         self.add_button = ipw.Button(
@@ -126,12 +132,9 @@ class RecordEditor(ipw.VBox):
             layout=ipw.Layout(width="auto", display="none"),
         )
         self.delete_button.add_class("cm-delete")
-        self.mode = ipw.HTML()
-        self.mode.add_class("cm-form-mode")
-        self.status = ipw.HTML()
-        self.status.add_class("cm-form-status")
-        self.badge = ipw.HTML()
-        self.badge.add_class("cm-confidential-badge")
+        self.mode = shared.html("", "cm-form-mode")
+        self.status = shared.html("", "cm-form-status")
+        self.badge = shared.html("", "cm-confidential-badge")
 
         self.form = _Form()
         rows = []
@@ -148,7 +151,7 @@ class RecordEditor(ipw.VBox):
                 parts.append(lens)
             if spec.name == "confidential":
                 parts.append(self.badge)
-            row = ipw.VBox(parts, layout=ipw.Layout(margin="0 0 6px 0"))
+            row = ipw.VBox(parts, layout=shared.ROW)
             row.add_class("cm-field")
             rows.append(row)
         self.fields = self.form.widgets
@@ -181,15 +184,21 @@ class RecordEditor(ipw.VBox):
 
     def _make(self, spec: FieldSpec) -> Any:
         if spec.kind == "text":
-            return ipw.Text(placeholder=spec.placeholder, layout=ipw.Layout(width="100%"))
+            return ipw.Text(
+                placeholder=spec.placeholder, layout=shared.FULL, style=shared.TEXT_STYLE
+            )
         if spec.kind == "longtext":
             return ipw.Textarea(
-                placeholder=spec.placeholder, rows=3, layout=ipw.Layout(width="100%")
+                placeholder=spec.placeholder,
+                rows=3,
+                layout=shared.FULL,
+                style=shared.TEXT_STYLE,
             )
         if spec.kind == "list":
             return ipw.Text(
                 placeholder=spec.placeholder or "separate with commas",
-                layout=ipw.Layout(width="100%"),
+                layout=shared.FULL,
+                style=shared.TEXT_STYLE,
             )
         if spec.kind == "date":
             return DateField(**({"placeholder": spec.placeholder} if spec.placeholder else {}))
@@ -203,7 +212,12 @@ class RecordEditor(ipw.VBox):
         if spec.kind == "records":
             return RecordPicker()
         if spec.kind == "flag":
-            return ipw.Checkbox(description=spec.label, indent=False)
+            return ipw.Checkbox(
+                description=spec.label,
+                indent=False,
+                layout=shared.PLAIN,
+                style=shared.CHECK_STYLE,
+            )
         if spec.kind == "optional_bool":
             return OptionalBool()
         raise ValueError(f"unknown field kind {spec.kind}")

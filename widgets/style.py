@@ -1,5 +1,7 @@
 """The workbook's stylesheet: calm colours, readable type, clear marking of restricted parts."""
 
+# ruff: noqa: E501 (CSS rules read best one per line)
+
 CSS = """
 <style>
 .cm-app { font-size: 14px; color: #1f2328; max-width: 1500px; }

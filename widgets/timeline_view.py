@@ -87,20 +87,37 @@ class TimelineView(ipw.VBox):
         self.filters = ipw.Accordion([filters], titles=("Filters",), selected_index=None)
         self.filters.add_class("cm-timeline-filter-box")
         self.filters.layout.flex = "1"
-        self.enlarge = ipw.ToggleButton(description="Full size", icon="search-plus",
-                                        tooltip="Show the timeline at full size (scroll to move)",
-                                        layout=ipw.Layout(width="auto"))
+        self.enlarge = ipw.ToggleButton(
+            description="Full size",
+            icon="search-plus",
+            tooltip="Show the timeline at full size (scroll to move)",
+            layout=ipw.Layout(width="auto"),
+        )
         self.enlarge.add_class("cm-timeline-enlarge")
         self.frame = ipw.Box([self.image], layout=ipw.Layout(max_height="900px"))
         self.frame.add_class("cm-timeline-frame")
         self.enlarge.observe(self._enlarge, names="value")
-        super().__init__([ipw.HBox([self.filters, self.enlarge],
-                                   layout=ipw.Layout(align_items="flex-start", gap="8px")),
-                          self.note, self.frame])
+        super().__init__(
+            [
+                ipw.HBox(
+                    [self.filters, self.enlarge],
+                    layout=ipw.Layout(align_items="flex-start", gap="8px"),
+                ),
+                self.note,
+                self.frame,
+            ]
+        )
         self.add_class("cm-timeline")
         redraw = guard(lambda change: self.refresh())
         session.observe(redraw, names="case")
-        for w in (self.date_from, self.date_to, self.categories, self.people, self.lanes, self.links):
+        for w in (
+            self.date_from,
+            self.date_to,
+            self.categories,
+            self.people,
+            self.lanes,
+            self.links,
+        ):
             w.observe(redraw, names="value")
         self._people()
 
@@ -115,6 +132,10 @@ class TimelineView(ipw.VBox):
         self.visible = True
         if self.stale:
             self.refresh()
+
+    def hide(self) -> None:
+        """The timeline is out of sight: changes only mark it stale until it is shown again."""
+        self.visible = False
 
     def options(self) -> Any:
         from casemap.render.timeline import TimelineOptions
@@ -141,7 +162,8 @@ class TimelineView(ipw.VBox):
         self.stale = False
         self.draws += 1
         self.note.value = (
-            "<span class='cm-help'>Nothing dated yet: add dates to records to place them here.</span>"
+            "<span class='cm-help'>Nothing dated yet: add dates to records to place them "
+            "here.</span>"
             if not any(r.when for _, r in case.records())
             else ""
         )

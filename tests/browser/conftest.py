@@ -126,10 +126,12 @@ def page(browser, voila):
     page.on("console", lambda msg: page.console_messages.append(f"{msg.type}: {msg.text}"))
     page.route(
         "**/*",
-        lambda route: route.continue_()
-        if route.request.url.startswith("http://127.0.0.1")
-        or route.request.url.startswith("data:")
-        else route.abort(),
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith("http://127.0.0.1")
+            or route.request.url.startswith("data:")
+            else route.abort()
+        ),
     )
     yield page
     page.close(run_before_unload=True)
@@ -147,7 +149,8 @@ def shoot():
         path = ARTIFACTS / f"{name}.png"
         size = page.viewport_size
         height = page.evaluate(
-            "() => Math.max(...[...document.querySelectorAll('.cm-app')].map(e => e.scrollHeight), 600)"
+            "() => Math.max(600, ...[...document.querySelectorAll('.cm-app')]"
+            ".map(e => e.scrollHeight))"
         )
         page.set_viewport_size({"width": size["width"], "height": min(int(height) + 80, 4000)})
         page.wait_for_timeout(150)

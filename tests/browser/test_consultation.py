@@ -25,8 +25,9 @@ def case_on_disk(voila) -> dict:
 
 
 def open_case(page, voila, case_id: str = CASE):
-    page.goto(f"{voila.url}/voila/render/consultation.ipynb?case={case_id}",
-              wait_until="domcontentloaded")
+    page.goto(
+        f"{voila.url}/voila/render/consultation.ipynb?case={case_id}", wait_until="domcontentloaded"
+    )
     page.locator(".cm-app .cm-header").wait_for(state="visible")
 
 
@@ -92,8 +93,12 @@ def test_consultation_round_trip(page, voila, shoot):
     expect(page.locator(".cm-restricted-banner")).to_contain_text("Restricted section")
     shoot(page, "06-intersections-worker-safety")
 
-    for step, name in [("people", "01-people"), ("child_harm", "03-his-actions-children"),
-                       ("impact", "05-impact"), ("plans", "07-statements-plans")]:
+    for step, name in [
+        ("people", "01-people"),
+        ("child_harm", "03-his-actions-children"),
+        ("impact", "05-impact"),
+        ("plans", "07-statements-plans"),
+    ]:
         go(page, step)
         shoot(page, name)
 
@@ -108,7 +113,9 @@ def test_consultation_round_trip(page, voila, shoot):
     assert href.startswith("data:text/html;base64,")
     summary = base64.b64decode(href.split(",", 1)[1]).decode("utf-8")
     assert "would be sent away if she spoke to anyone" in summary
-    confidential = [e["description"] for e in case_on_disk(voila)["efforts"] if e.get("confidential")]
+    confidential = [
+        e["description"] for e in case_on_disk(voila)["efforts"] if e.get("confidential")
+    ]
     assert confidential and not any(text in summary for text in confidential)
     assert link.get_attribute("download").startswith(f"{CASE}-case-record-")
     expect(export.locator(".cm-export-saved")).to_contain_text("exports folder")
@@ -118,7 +125,8 @@ def test_consultation_round_trip(page, voila, shoot):
     open_case(page, voila)
     go(page, "pattern")
     expect(page.locator(".cm-behaviour-editor .cm-record-list")).to_contain_text(
-        "2024-03~ · Using the children")
+        "2024-03~ · Using the children"
+    )
     assert any(b["description"] == BEHAVIOUR for b in case_on_disk(voila)["behaviours"])
 
     problems = [m for m in page.console_messages if "Failed to load model class" in m]
@@ -127,8 +135,10 @@ def test_consultation_round_trip(page, voila, shoot):
 
 def test_unknown_case_shows_message_and_case_list(page, voila, shoot):
     """?case= naming no case shows a calm message, the case list and the new-case controls."""
-    page.goto(f"{voila.url}/voila/render/consultation.ipynb?case=no-such-case",
-              wait_until="domcontentloaded")
+    page.goto(
+        f"{voila.url}/voila/render/consultation.ipynb?case=no-such-case",
+        wait_until="domcontentloaded",
+    )
     expect(page.locator(".cm-message")).to_contain_text("There is no case")
     expect(page.locator(".cm-case-list")).to_contain_text("demo-01")
     expect(page.locator(".cm-new-title input")).to_be_visible()
@@ -188,8 +198,11 @@ def test_casefiles_and_exports_never_served(voila, route):
     (voila.exports / "secret-export.html").write_text("SECRET-EXPORT-CONTENT")
     case_text = (voila.home / "demo" / f"{CASE}.json").read_text()
     marker = json.loads(case_text)["behaviours"][0]["description"]
-    url = voila.url + route.format(case=CASE, home=str(voila.home).lstrip("/"),
-                                   exports=str(voila.exports / "secret-export.html").lstrip("/"))
+    url = voila.url + route.format(
+        case=CASE,
+        home=str(voila.home).lstrip("/"),
+        exports=str(voila.exports / "secret-export.html").lstrip("/"),
+    )
     status, body = fetch(url)
     text = body.decode("utf-8", "replace")
     assert marker not in text

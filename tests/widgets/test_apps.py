@@ -150,8 +150,10 @@ def test_callback_error_is_calm_and_app_keeps_working(app, demo_path, monkeypatc
     assert "disk on fire" in caplog.text
     monkeypatch.undo()
     editor.add_button.click()
-    assert any(b["description"] == "He threw her phone into the river."
-               for b in on_disk(demo_path)["behaviours"])
+    assert any(
+        b["description"] == "He threw her phone into the river."
+        for b in on_disk(demo_path)["behaviours"]
+    )
 
 
 def test_case_details_saved(app, demo_path):

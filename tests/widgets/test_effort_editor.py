@@ -2,12 +2,14 @@
 
 
 def test_safety_planning_is_confidential_with_badge(app, demo_path):
-    """Choosing safety planning ticks confidential and shows the badge; the saved record keeps it."""
+    """Choosing safety planning ticks confidential and shows the badge; the record keeps it."""
     editor = app.editor("efforts")
     editor.fields["category"].value = "safety_planning"
     assert editor.fields["confidential"].value is True
     assert "Survivor-confidential" in editor.badge.value
-    editor.fields["description"].value = "She agreed a code word with Child A for calling the neighbour."
+    editor.fields[
+        "description"
+    ].value = "She agreed a code word with Child A for calling the neighbour."
     new_id = editor.add()
     saved = next(e for e in app.session.case.efforts if e.id == new_id)
     assert saved.confidential

@@ -16,8 +16,14 @@ def test_panel_follows_the_case(case_home):
     session = Session(demo03(case_home))
     panel = FindingsPanel(session)
     assert "Child B appears in his behaviours only as present" in panel.body.value
-    b = Behaviour(id="bx", perpetrator="p1", category="using_children", targets=["c2"],
-                  description="He told Child B to report on her mother.", when="2024-03~")
+    b = Behaviour(
+        id="bx",
+        perpetrator="p1",
+        category="using_children",
+        targets=["c2"],
+        description="He told Child B to report on her mother.",
+        when="2024-03~",
+    )
     session.apply(with_record(session.case, "behaviours", b))
     assert "Child B appears in his behaviours only as present" not in panel.body.value
     assert panel.findings == find_gaps(store.load(demo03(case_home)))

@@ -6,7 +6,8 @@ def test_impact_links_to_behaviours(app):
     editor = app.editor("impact")
     behaviours = [b.id for b in app.session.case.behaviours[:2]]
     assert {rid for _, rid in editor.fields["caused_by"].options} == {
-        b.id for b in app.session.case.behaviours}
+        b.id for b in app.session.case.behaviours
+    }
     editor.fields["description"].value = "Child A will not go to school on Mondays."
     editor.fields["caused_by"].value = tuple(behaviours)
     new_id = editor.add()

@@ -60,7 +60,12 @@ def test_edits_after_conflict_go_to_the_copy(demo_path):
     ours, theirs = Session(demo_path), Session(demo_path)
     theirs.apply(renamed(theirs.case, "Theirs"))
     ours.apply(renamed(ours.case, "Ours"))
-    ours.apply(with_record(ours.case, "behaviours", ours.case.behaviours[0].model_copy(
-        update={"description": "Edited after the conflict"})))
+    ours.apply(
+        with_record(
+            ours.case,
+            "behaviours",
+            ours.case.behaviours[0].model_copy(update={"description": "Edited after the conflict"}),
+        )
+    )
     assert store.load(ours.copy_path).behaviours[0].description == "Edited after the conflict"
     assert store.load(demo_path).title == "Theirs"

@@ -10,8 +10,9 @@ def test_timeline_drawn_when_shown_and_redrawn_on_change(app):
     first = bytes(timeline.image.value)
     assert first.startswith(b"\x89PNG")
     b = app.session.case.behaviours[0]
-    app.session.apply(with_record(app.session.case, "behaviours",
-                                  b.model_copy(update={"when": "2019-01"})))
+    app.session.apply(
+        with_record(app.session.case, "behaviours", b.model_copy(update={"when": "2019-01"}))
+    )
     assert bytes(timeline.image.value) != first
 
 
@@ -20,7 +21,6 @@ def test_hidden_timeline_waits(app):
     app.show_step("timeline")
     timeline = app.editors["timeline"]
     app.show_step("pattern")
-    timeline.visible = False
     draws = timeline.draws
     app.update_case({"title": "Changed"})
     assert timeline.draws == draws and timeline.stale

@@ -1,0 +1,224 @@
+"""The consultation workbook: time to interactive, add-a-behaviour round trip, kernel memory.
+
+1. Time to interactive in headless Chromium: the workbook against a bare one-button notebook,
+   both served by one Voila with the repository's voila.json, loaded alternately, median of
+   five each. Target ratio <= 1.3.
+2. Add-a-behaviour round trip on generated cases (benchmarks/gen.py), from the Add click to the
+   redrawn timeline, with the timeline in view (the costliest moment: save, missing-information
+   check and timeline all redraw). Measured in the kernel process, median of five, against a
+   baseline of saving the same case through casemap.store alone. Target: under 300 ms at 1,000
+   records.
+3. Memory (RSS) of the kernel behind an open workbook against the kernel behind the bare
+   notebook, and after the timeline has been drawn.
+
+Run: .venv/bin/python benchmarks/bench_workbook.py [round-trip] [browser]
+(the browser part needs /usr/bin/chromium)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO / "tests" / "browser"))
+
+BARE = """{
+ "cells": [{"cell_type": "code", "execution_count": null, "id": "a1", "metadata": {},
+            "outputs": [],
+            "source": ["import ipywidgets as ipw\\n", "ipw.Button(description='Go')"]}],
+ "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+ "nbformat": 4, "nbformat_minor": 5
+}"""
+RUNS = 5
+
+
+def time_to_interactive(page, url: str, ready: str) -> float:
+    start = time.perf_counter()
+    page.goto(url, wait_until="domcontentloaded")
+    page.locator(ready).first.wait_for(state="visible", timeout=120_000)
+    return time.perf_counter() - start
+
+
+def kernels(voila_pid: int) -> dict[int, float]:
+    """Kernel processes of the Voila server: pid -> RSS in MB."""
+    import psutil
+
+    kids = psutil.Process(voila_pid).children(recursive=True)
+    return {
+        k.pid: k.memory_info().rss / 2**20 for k in kids if "ipykernel" in " ".join(k.cmdline())
+    }
+
+
+def new_kernel_rss(voila_pid: int, before: set[int]) -> float:
+    fresh = {pid: rss for pid, rss in kernels(voila_pid).items() if pid not in before}
+    assert len(fresh) == 1, f"expected one new kernel, found {len(fresh)}"
+    return next(iter(fresh.values()))
+
+
+def offline(page) -> None:
+    """Only the loopback server: the template's CDN links would add network noise."""
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith("http://127.0.0.1") else route.abort()
+        ),
+    )
+
+
+def browser_part(tmp: Path) -> None:
+    from conftest import CHROMIUM, CHROMIUM_ARGS, start_voila, stop_voila
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        print("Chromium not found: time to interactive and memory skipped.\n")
+        return
+    pages = tmp / "pages"
+    pages.mkdir()
+    shutil.copy(REPO / "notebooks" / "consultation.ipynb", pages / "consultation.ipynb")
+    (pages / "bare.ipynb").write_text(BARE)
+    server = start_voila(tmp, notebooks=pages)
+    workbook_url = f"{server.url}/voila/render/consultation.ipynb?case=demo-01"
+    bare_url = f"{server.url}/voila/render/bare.ipynb"
+    results: dict[str, list[float]] = {"bare": [], "workbook": []}
+    memory: dict[str, float] = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for _label, url, ready in [
+                ("bare", bare_url, "button.widget-button"),
+                ("workbook", workbook_url, ".cm-step-pattern"),
+            ]:
+                page = browser.new_page()  # warm-up: first imports fill the disk cache
+                offline(page)
+                time_to_interactive(page, url, ready)
+                page.close(run_before_unload=True)
+            for _ in range(RUNS):
+                for label, url, ready in [
+                    ("bare", bare_url, "button.widget-button"),
+                    ("workbook", workbook_url, ".cm-step-pattern"),
+                ]:
+                    page = browser.new_page()
+                    offline(page)
+                    results[label].append(time_to_interactive(page, url, ready))
+                    page.close(run_before_unload=True)
+                    time.sleep(1.0)  # let the kernel shut down before the next load
+            for label, url, ready in [
+                ("bare", bare_url, "button.widget-button"),
+                ("workbook", workbook_url, ".cm-step-pattern"),
+            ]:
+                time.sleep(2.0)  # earlier pages' kernels shut down
+                before = set(kernels(server.process.pid))
+                page = browser.new_page()
+                offline(page)
+                time_to_interactive(page, url, ready)
+                time.sleep(1.0)
+                memory[label] = new_kernel_rss(server.process.pid, before)
+                if label == "workbook":
+                    page.locator(".cm-step-timeline").click()
+                    page.locator(".cm-timeline-image[src]").wait_for(timeout=120_000)
+                    time.sleep(0.5)
+                    memory["workbook, timeline drawn"] = new_kernel_rss(server.process.pid, before)
+                page.close(run_before_unload=True)
+                time.sleep(1.5)
+            browser.close()
+    finally:
+        stop_voila(server)
+    bare, work = statistics.median(results["bare"]), statistics.median(results["workbook"])
+    print("Time to interactive in headless Chromium (median of 5, same Voila, same run)\n")
+    print("| page | median s | runs s | bare notebook s | ratio | target |")
+    print("|---|---:|---|---:|---:|---:|")
+    runs = ", ".join(f"{t:.2f}" for t in results["workbook"])
+    print(
+        f"| consultation workbook | {work:.2f} | {runs} | {bare:.2f} | {work / bare:.2f} | <= 1.3 |"
+    )
+    print()
+    print("Kernel memory (RSS) behind an open page\n")
+    print("| kernel | RSS MB | bare kernel MB | ratio |")
+    print("|---|---:|---:|---:|")
+    for label in ("workbook", "workbook, timeline drawn"):
+        if label in memory:
+            print(
+                f"| {label} | {memory[label]:.0f} | {memory['bare']:.0f} | "
+                f"{memory[label] / memory['bare']:.2f} |"
+            )
+    print()
+
+
+def add_times(app, editor, runs: int) -> list[float]:
+    """Seconds from the Add click until the click's handler has finished (saved, redrawn)."""
+    out = []
+    for i in range(runs):
+        editor.fields["description"].value = f"He sent {i + 20} messages in one night."
+        editor.fields["when"].text.value = "2024-03~"
+        start = time.perf_counter()
+        editor.add_button.click()
+        out.append(time.perf_counter() - start)
+        assert "Added" in editor.status.value, editor.status.value
+    return out
+
+
+def round_trip_part(tmp: Path) -> None:
+    from gen import make_case
+
+    from casemap import store
+
+    home = tmp / "rt-casefiles"
+    os.environ["CASEMAP_HOME"] = str(home)
+    os.environ["CASEMAP_EXPORTS"] = str(tmp / "rt-exports")
+    from widgets.apps import ConsultationApp
+
+    print("Add-a-behaviour round trip in the kernel (median of 5): click to saved and redrawn\n")
+    print(
+        "| records | timeline out of view ms | timeline in view ms | store.save alone ms | "
+        "ratio (in view / save) | target |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|")
+    for n in (100, 300, 1000):
+        path = store.path_for(f"bench-{n}", home)
+        store.save(make_case(n, seed=1).model_copy(update={"case_id": f"bench-{n}"}), path)
+        app = ConsultationApp(path)
+        editor = app.editor("pattern")
+        app.show_step("timeline")
+        app.show_step("pattern")
+        hidden = add_times(app, editor, RUNS)
+        # The timeline in view while adding (as if the two were side by side): every add also
+        # redraws it, so this is click to redrawn timeline.
+        timeline = app.editors["timeline"]
+        timeline.show()
+        draws = timeline.draws
+        shown = add_times(app, editor, RUNS)
+        assert timeline.draws == draws + RUNS, "the timeline was not redrawn on every add"
+        saves = []
+        for _ in range(RUNS):
+            t = time.perf_counter()
+            store.save(app.session.case, path)
+            saves.append(time.perf_counter() - t)
+            app.session.reload()
+        out, into, save = (statistics.median(x) * 1e3 for x in (hidden, shown, saves))
+        target = "< 300" if n == 1000 else ""
+        print(f"| {n:,} | {out:.0f} | {into:.0f} | {save:.0f} | {into / save:.1f} | {target} |")
+    print()
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="casemap-bench-workbook-"))
+    parts = set(sys.argv[1:]) or {"round-trip", "browser"}
+    try:
+        if "round-trip" in parts:
+            round_trip_part(tmp)
+        if "browser" in parts:
+            browser_part(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
