@@ -364,9 +364,16 @@ def _places_in(text: str) -> set[str]:
     for rx in (_PLACE_BEFORE_NOUN, _PLACE_BEFORE_CUE, _PLACE_AFTER_CUE, _PLACE_AFTER_VERB):
         for m in rx.finditer(text):
             phrase = _trim_place(m.group(1))
+            if " " not in phrase and _starts_sentence(text, m.start(1)):
+                continue  # "Treatment clinic counsellor": a capital that only starts a sentence
             if phrase:
                 found.add(phrase)
     return found
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    before = text[:at].rstrip()
+    return not before or before[-1] in ".!?:;\"'(“‘"
 
 
 def known_places(case: Case) -> frozenset[str]:
@@ -406,7 +413,8 @@ def scrub_whereabouts(text: str, places: Iterable[str] = ()) -> str:
     names = sorted(set(places) | _places_in(out), key=len, reverse=True)
     if names:
         rx = re.compile(
-            r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.IGNORECASE
+            # Case-sensitive: places are proper nouns ("Harbour House", not "the house").
+            r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])"
         )
         out = rx.sub(WHEREABOUTS, out)
     # "[whereabouts removed], [whereabouts removed]" reads as one removal.
