@@ -219,7 +219,7 @@ class ConsultationApp(ipw.VBox):
         if self.current == "timeline" and key != "timeline":
             self.editors["timeline"].hide()
         self.current = key
-        self.findings.show_component(self.steps[key].component)
+        self.findings.show_component(self.steps[key].unfold)
         if key == "timeline":
             self.editors["timeline"].show()
         return self.step_views[key]

@@ -17,11 +17,12 @@ from . import shared
 from .session import Session
 
 
-def findings_html(findings: Sequence[Any], focus: int | None = None) -> str:
+def findings_html(findings: Sequence[Any], focus: int | None | bool = False) -> str:
     """Findings grouped by component (1 to 5, then the rest), each with its question.
 
-    Groups are folded, apart from the ``focus`` component (the one the open step works on),
-    so the panel stays short; each summary line still shows its count.
+    Groups are folded, apart from the ``focus`` component (the one the open step works on;
+    None is "across the case", False none), so the panel stays short; each summary line still
+    shows its count.
     """
     groups: list[int | None] = [*COMPONENTS, None]
     total = sum(1 for f in findings if f.severity == "gap")
@@ -57,7 +58,7 @@ def findings_html(findings: Sequence[Any], focus: int | None = None) -> str:
         )
         parts.append(
             f"<details class='cm-component' data-component='{component or ''}'"
-            f"{' open' if mine and component == focus else ''}>"
+            f"{' open' if mine and focus is not False and component == focus else ''}>"
             f"<summary><b>{number}{html.escape(component_title(component))}</b> {count}</summary>"
             f"<ul>{items}</ul></details>"
         )
@@ -74,11 +75,11 @@ class FindingsPanel(ipw.VBox):
         super().__init__([self.heading, self.body])
         self.add_class("cm-findings")
         self.findings: list[Any] = []
-        self.focus: int | None = None
+        self.focus: int | None | bool = False
         session.observe(guard(lambda change: self.refresh()), names="case")
         self.refresh()
 
-    def show_component(self, component: int | None) -> None:
+    def show_component(self, component: int | None | bool) -> None:
         """Unfold the findings of the component the open step works on."""
         if component != self.focus:
             self.focus = component

@@ -17,6 +17,14 @@ class Step:
     guidance: tuple[str, ...]
     prompts: tuple[str, ...]
 
+    @property
+    def unfold(self) -> int | None | bool:
+        """The missing-information group to unfold beside this step: its component; "across
+        the case" (None) for the plans; False (nothing) for the other steps."""
+        if self.component is not None:
+            return self.component
+        return None if self.key == "plans" else False
+
 
 STEPS: tuple[Step, ...] = (
     Step(

@@ -95,8 +95,8 @@ class CaseDetails(ipw.VBox):
             style={"description_width": "8em"},
         )
         self.note = shared.html(
-            "<span class='cm-help'>The title may identify the family: it is kept out of "
-            "training copies. The case id is an opaque token used in links: "
+            "<span class='cm-help'>The title may identify the family. The case id is an "
+            "opaque token used in links: "
             f"<code>{html.escape(session.case.case_id)}</code></span>"
         )
         self.status = shared.html()

@@ -52,6 +52,8 @@ CSS = """
 .cm-badge-confidential { background: #fbefff; color: #8250df; border: 1px solid #c297ff; }
 .cm-restricted { border: 2px solid #cf222e; border-radius: 8px; padding: 8px; margin-top: 12px; }
 .cm-restricted-banner { background: #ffebe9; color: #82071e; padding: 6px 10px; border-radius: 6px; }
+.cm-form { padding-right: 8px; }
+.cm-record-list { box-sizing: border-box; }
 .cm-plan-box { border: 1px solid #d0d7de; border-radius: 8px; padding: 8px; margin-top: 12px; }
 .cm-record-list select { font-size: 13px; }
 .cm-child-block { margin: 4px 0 8px 0; }
