@@ -387,6 +387,7 @@ def test_scrub_whereabouts_removes(text: str, gone: str) -> None:
         "Six applications in ten months, 2023-06/2024-01.",
         "At school Wren was quiet.",
         "He waited outside Tobin's nursery.",
+        "Treatment clinic staff said his treatment had stopped.",
     ],
 )
 def test_scrub_whereabouts_leaves_ordinary_text(text: str) -> None:
