@@ -220,6 +220,13 @@ def test_rules_are_well_formed() -> None:
     assert len({r.id for r in RULES}) == len(RULES)
 
 
+def test_rule_wording_passes_its_own_lens() -> None:
+    """Messages and suggestions quote the phrasings they name, so the product's text is clean."""
+    dirty = {r.id: [f.text for f in check_language(r.message + " " + r.suggestion)]
+             for r in RULES}
+    assert {k: v for k, v in dirty.items() if v} == {}
+
+
 def test_labelled_set_recall_and_false_alarms() -> None:
     """Over the labelled sentences, recall is at least 90% and false alarms at most 5%."""
     examples = read_examples(DATA)
