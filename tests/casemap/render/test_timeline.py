@@ -29,6 +29,7 @@ from matplotlib.testing.compare import compare_images
 from casemap import dates
 from casemap.model import Case, parse_case
 from casemap.render.timeline import (
+    PointMarks,
     TimelineOptions,
     draw_timeline,
     drawn_marks,
@@ -103,10 +104,18 @@ def small_case(**extra) -> Case:
     return parse_case(data)
 
 
-def artist(fig, gid: str):
-    """The artist drawn for a record id."""
-    found = [a for ax in fig.axes for a in ax.get_children() if a.get_gid() == gid]
-    assert len(found) == 1, f"{gid}: {len(found)} artists"
+def point(fig, rid: str) -> tuple[PointMarks, float, float]:
+    """The point-mark artist that draws a record, and where it puts the record."""
+    found = [(a, *a.xy[a.ids.index(rid)]) for a in fig.axes[0].get_children()
+             if isinstance(a, PointMarks) and rid in a.ids]
+    assert len(found) == 1, f"{rid}: drawn {len(found)} times"
+    return found[0]
+
+
+def bar(fig, rid: str) -> Rectangle:
+    """The bar that draws an interval record."""
+    found = [a for a in fig.axes[0].get_children() if a.get_gid() == rid]
+    assert len(found) == 1 and isinstance(found[0], Rectangle), rid
     return found[0]
 
 
@@ -210,23 +219,21 @@ def test_dates_are_drawn_as_sure_as_they_are():
     """Exact: filled mark; ~ and ?: hollow with a whisker; interval: a bar; ongoing: to the edge."""
     fig = draw_timeline(small_case())
     ax = fig.axes[0]
-    x = {a.get_gid(): a for a in ax.get_children() if a.get_gid()}
-    exact, approx, uncertain = x["b1"], x["b2"], x["e1"]
-    assert isinstance(exact, Line2D) and exact.get_markerfacecolor() != "white"
-    assert isinstance(approx, Line2D) and approx.get_markerfacecolor() == "white"
-    assert x["b5"].get_markerfacecolor() == "white"  # "2023-04?"
-    assert isinstance(uncertain, Line2D)
-    interval, ongoing = x["b3"], x["b4"]
-    assert isinstance(interval, Rectangle) and isinstance(ongoing, Rectangle)
+    exact, approx, uncertain = point(fig, "b1"), point(fig, "b2"), point(fig, "b5")
+    assert exact[0].face != "white"
+    assert approx[0].face == "white" and uncertain[0].face == "white"  # "2022-06~", "2023-04?"
+    interval, ongoing = bar(fig, "b3"), bar(fig, "b4")
     assert interval.get_width() > 0
     right = ax.get_xlim()[1]
     assert ongoing.get_x() + ongoing.get_width() == pytest.approx(right)
     assert interval.get_x() + interval.get_width() < right
     # "2022-06~": a whisker through the mark, wider than June itself.
-    ax_, ay = approx.get_xdata()[0], approx.get_ydata()[0]
+    _, ax_, ay = approx
     spans = [seg for c in ax.collections if isinstance(c, LineCollection)
              for seg in c.get_segments() if len(seg) == 2 and seg[0][1] == ay == seg[1][1]]
+    june = (dt.date(2022, 6, 30) - dt.date(2022, 6, 1)).days
     assert any(s[0][0] < ax_ < s[1][0] for s in spans)
+    assert all(s[1][0] - s[0][0] > june for s in spans if s[0][0] < ax_ < s[1][0])
 
 
 def test_behaviour_aimed_at_a_child_has_its_own_marker():
@@ -235,16 +242,15 @@ def test_behaviour_aimed_at_a_child_has_its_own_marker():
     data = json.loads(case.model_dump_json(exclude_none=True))
     data["behaviours"][3]["when"] = "2023-02-01"  # b4, using the children, as a point
     fig = draw_timeline(parse_case(data))
-    assert artist(fig, "b4").get_marker() == "D"
-    assert artist(fig, "b1").get_marker() == "o"
+    assert point(fig, "b4")[0].marker == "D"
+    assert point(fig, "b1")[0].marker == "o"
 
 
 @pytest.mark.parametrize("links", [True, False])
 def test_links_join_a_behaviour_to_the_impact_it_caused(links):
     """With links on, one segment runs from b1's mark to i1's mark; with links off, none."""
     fig = draw_timeline(small_case(), TimelineOptions(links=links))
-    b, i = artist(fig, "b1"), artist(fig, "i1")
-    ends = sorted([(b.get_xdata()[0], b.get_ydata()[0]), (i.get_xdata()[0], i.get_ydata()[0])])
+    ends = sorted([point(fig, "b1")[1:], point(fig, "i1")[1:]])
     found = [c for c in fig.axes[0].collections if c.get_gid() == "links"]
     if not links:
         assert not found
@@ -277,12 +283,11 @@ def test_labels_never_overlap_and_count_what_they_hide(generated_case):
     renderer = fig.canvas.get_renderer()
     ax = fig.axes[0]
     labels = [t for t in ax.texts if (t.get_gid() or "").endswith("-label")]
-    def row_of(a) -> float:
-        y = a.get_ydata()[0] if isinstance(a, Line2D) else a.get_y() + a.get_height() / 2
-        return round(y, 3)
-
-    marks = {a.get_gid(): row_of(a) for a in ax.get_children()
-             if str(a.get_label()).startswith("_mark ")}
+    marks = {a.get_gid(): round(a.get_y() + a.get_height() / 2, 3) for a in ax.get_children()
+             if isinstance(a, Rectangle) and str(a.get_label()).startswith("_mark ")}
+    for a in ax.get_children():
+        if isinstance(a, PointMarks):
+            marks |= {rid: round(y, 3) for rid, (_, y) in zip(a.ids, a.xy, strict=True)}
     assert len(marks) > 250
     rows: dict[float, list] = {}
     for t in labels:
