@@ -29,14 +29,18 @@ MIME = {
     "pdf": "application/pdf",
 }
 
-AUDIENCE_HELP = {
-    "consultation": "Everything, including survivor-confidential records (in a marked appendix) "
-    "and worker safety. For the consultant and supervisor only.",
-    "case-record": "For the case file: no survivor-confidential records, no worker safety.",
-    "perpetrator": "What may be shared with him: nothing about her plan, her disclosures, "
-    "locations or contacts.",
-    "survivor": "For her: no worker-safety section.",
-    "training": "De-identified labels only.",
+AUDIENCE_HELP = {  # a short reading of casemap.render.audience, which decides
+    "consultation": "Everything, for the consultant, worker and supervisor; survivor-confidential "
+    "records in a separate, marked appendix.",
+    "case-record": "The agency's case file: no survivor-confidential record; worker safety "
+    "included.",
+    "perpetrator": "His plan, what is expected of him, his behaviours as a parent and their "
+    "impact on the children. Nothing of her efforts or plan, of who told what, or of where "
+    "anyone is.",
+    "survivor": "Her plan and the support around it, his pattern and its impact on the children. "
+    "No survivor-confidential record, no worker safety.",
+    "training": "De-identified: labels instead of names, shifted dates, no survivor-confidential "
+    "record.",
 }
 
 

@@ -158,7 +158,8 @@ STEPS: tuple[Step, ...] = (
         None,
         (
             "Choose who the summary is for: the audience decides what it may contain. "
-            "Survivor-confidential records and worker safety stay in the consultation copy (6).",
+            "Survivor-confidential records stay in the consultation copy; worker safety never "
+            "goes to the family or him (5, 6).",
             "A copy of every export is kept in the exports folder, outside anything the server "
             "shows.",
         ),

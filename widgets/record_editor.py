@@ -409,8 +409,9 @@ class RecordEditor(ipw.VBox):
         if w is None:
             return
         self.badge.value = (
-            "<span class='cm-badge cm-badge-confidential'>Survivor-confidential: kept out of "
-            "documents for the family, the court and him</span>"
+            "<span class='cm-badge cm-badge-confidential'>Survivor-confidential: only in the "
+            "consultation copy, never in the case record or any document for the family or him"
+            "</span>"
             if w.value
             else ""
         )
