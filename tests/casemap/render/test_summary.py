@@ -35,6 +35,7 @@ from casemap.render.summary import (
     write,
 )
 from tests.casemap.render.test_audience import Marked, check_markers, marked_cases
+from tests.strategies import cases
 
 DEMO = Path(__file__).resolve().parents[3] / "casefiles" / "demo"
 SCRIPT = "<script>alert(1)</script>"
@@ -148,6 +149,16 @@ def test_pdf_shows_only_what_the_audience_may_see(audience: str, marked: Marked)
     """The PDF holds no marker the audience may not see and every one it must (text via pypdf)."""
     built = build_summary(marked.case, audience, timeline=False)
     check_markers(audience, text_of("pdf", write(built, "pdf")), marked.markers)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=cases())
+def test_any_valid_case_renders(case: Case) -> None:
+    """Any valid case, with any text, renders for every audience in HTML, Markdown and DOCX."""
+    for audience in AUDIENCES:
+        built = build_summary(case, audience, timeline=False)
+        for fmt in ("html", "md", "docx"):
+            assert "Audience:" in text_of(fmt, write(built, fmt))
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
