@@ -12,8 +12,15 @@ listed in the right margin rather than dropped.
 
 The figure is built without pyplot (pyplot keeps figures alive in a long-running kernel) and is
 drawn for A3 landscape. Confidentiality is never decided here: the case goes through
-:func:`casemap.render.audience.apply_audience` first, and in the consultation audience the
-survivor-confidential records that remain carry a padlock so everyone in the room knows.
+:func:`casemap.render.audience.apply_audience` first, and lanes through ``view.shows(part)``.
+The consultation audience keeps survivor-confidential records apart in its appendix; the
+timeline draws them in place with a padlock, so the pattern is whole and everyone in the room
+knows which records never leave it.
+
+Spans of more than four years give each year a width that grows with its records (see
+:func:`_time_scale`), and the subtitle says so. ``to_bytes`` writes PNG (200 dpi), SVG (text as
+text; every record drawn is a group whose id is the record id) or PDF, byte-identical for the
+same input; ``drawn_marks`` and ``listed_undated`` count what was drawn, for tests and callers.
 """
 
 from __future__ import annotations
