@@ -320,6 +320,10 @@ def build_summary(
 def summarise(
     view: AudienceView, *, today: dt.date | None = None, timeline: bool = True
 ) -> Summary:
+    """The summary of an audience view: the parts ``view.shows``, drawn from ``view.case``.
+
+    ``timeline=False`` leaves the picture out (tests: it carries no extractable text).
+    """
     case = view.case
     people = _People(case)
     him = people.first("perpetrator")
