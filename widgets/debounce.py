@@ -22,10 +22,13 @@ class Debouncer:
         self._pending: tuple[tuple[Any, ...], dict[str, Any]] | None = None
 
     def __call__(self, *args: Any, **kwargs: Any) -> None:
-        self.cancel()
+        self._stop_timer()
         self._pending = (args, kwargs)
+        if self.delay <= 0:
+            self.flush()
+            return
         loop = _running_loop()
-        if loop is not None and self.delay > 0:
+        if loop is not None:
             self._handle = loop.call_later(self.delay, self.flush)
 
     @property
@@ -33,13 +36,18 @@ class Debouncer:
         return self._pending is not None
 
     def cancel(self) -> None:
+        """Drop the pending call."""
+        self._stop_timer()
+        self._pending = None
+
+    def _stop_timer(self) -> None:
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None
 
     def flush(self) -> None:
         """Run the pending call now (if any)."""
-        self.cancel()
+        self._stop_timer()
         if self._pending is None:
             return
         args, kwargs = self._pending

@@ -14,6 +14,7 @@ import ipywidgets as ipw
 
 from casemap import taxonomy
 
+from .debounce import Debouncer
 from .fields import DateField, PeoplePicker, describe
 from .session import Session
 
@@ -28,6 +29,7 @@ LANE_LABELS = {
 }
 
 
+FILTER_DELAY = 0.5  # seconds
 SCREEN_DPI = 80  # the A3 figure at 80 dpi is about 1300 px wide: sharp on screen, quick to draw
 
 
@@ -110,6 +112,9 @@ class TimelineView(ipw.VBox):
         self.add_class("cm-timeline")
         redraw = guard(lambda change: self.refresh())
         session.observe(redraw, names="case")
+        # A drawing takes a second or more on a large case: filter changes (a date typed key
+        # by key, several categories ticked) wait for a pause and are drawn once.
+        self.filter_changed = Debouncer(guard(self.refresh), FILTER_DELAY)
         for w in (
             self.date_from,
             self.date_to,
@@ -118,7 +123,7 @@ class TimelineView(ipw.VBox):
             self.lanes,
             self.links,
         ):
-            w.observe(redraw, names="value")
+            w.observe(lambda change: self.filter_changed(), names="value")
         self._people()
 
     def _enlarge(self, change: dict) -> None:
@@ -132,6 +137,10 @@ class TimelineView(ipw.VBox):
         self.visible = True
         if self.stale:
             self.refresh()
+
+    def flush(self) -> None:
+        """Draw now if a filter change is waiting (tests; leaving the step)."""
+        self.filter_changed.flush()
 
     def hide(self) -> None:
         """The timeline is out of sight: changes only mark it stale until it is shown again."""
@@ -151,6 +160,7 @@ class TimelineView(ipw.VBox):
         )
 
     def refresh(self) -> None:
+        self.filter_changed.cancel()
         if not self.visible:
             self.stale = True
             return

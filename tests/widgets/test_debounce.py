@@ -29,3 +29,20 @@ def test_runs_on_event_loop_after_pause():
 
     asyncio.run(main())
     assert seen == ["b"]
+
+
+def test_cancel_drops_the_pending_call():
+    """A cancelled call never runs, not even on flush."""
+    seen = []
+    d = Debouncer(seen.append, 0.4)
+    d(1)
+    d.cancel()
+    d.flush()
+    assert seen == [] and not d.pending
+
+
+def test_zero_delay_runs_at_once():
+    """With no delay the call runs immediately."""
+    seen = []
+    Debouncer(seen.append, 0)(5)
+    assert seen == [5]

@@ -37,3 +37,15 @@ def test_filters_reach_the_drawing(app):
     options = timeline.options()
     assert options.date_from == "2022"
     assert options.categories == frozenset({"threats"})
+
+
+def test_filter_changes_are_drawn_once_after_a_pause(app):
+    """Typing a date filter key by key draws once, when typing pauses."""
+    app.show_step("timeline")
+    timeline = app.editors["timeline"]
+    draws = timeline.draws
+    for text in ["2", "20", "202", "2022"]:
+        timeline.date_from.text.value = text
+    assert timeline.draws == draws
+    timeline.flush()
+    assert timeline.draws == draws + 1
