@@ -11,8 +11,10 @@ from casemap import taxonomy
 from casemap.model import Case, Intersection, Record, WorkerSafety
 
 from .behaviour_editor import COMMON_TAIL, when_text
+from .debounce import Debouncer
 from .fields import OptionalBool, describe
-from .record_editor import FieldSpec, RecordEditor, short
+from .language_lens import LanguageLens
+from .record_editor import AUTOSAVE_DELAY, FieldSpec, RecordEditor, short
 
 
 class IntersectionEditor(RecordEditor):
@@ -103,12 +105,19 @@ class WorkerSafetyPanel(ipw.VBox):
             self.flags[term.id] = b
         self.visit_plan = ipw.Textarea(
             rows=3,
-            continuous_update=False,
             layout=ipw.Layout(width="100%"),
             placeholder="Before any visit to him: who reviews it, paired visit or "
             "police, phones, when to end the visit",
         )
         self.visit_plan.add_class("cm-visit-plan")
+        lens_delay = editor_options.get("lens_delay")
+        self.visit_plan_lens = LanguageLens(
+            self.visit_plan, guard=guard, **({} if lens_delay is None else {"delay": lens_delay})
+        )
+        # Typing saves once it pauses, like the record editors.
+        self.autosave = Debouncer(
+            guard(self._save), editor_options.get("autosave_delay", AUTOSAVE_DELAY)
+        )
         self.notified = OptionalBool()
         self.threats = ThreatsToWorkersEditor(
             session, on_save=on_save, on_delete=on_delete, guard=guard, **editor_options
@@ -124,6 +133,7 @@ class WorkerSafetyPanel(ipw.VBox):
                 ipw.HBox(list(self.flags.values()), layout=ipw.Layout(flex_flow="row wrap")),
                 describe("Visit plan"),
                 self.visit_plan,
+                self.visit_plan_lens,
                 describe("Survivor told before any contact with him"),
                 self.notified,
                 self.status,
@@ -136,8 +146,9 @@ class WorkerSafetyPanel(ipw.VBox):
         super().__init__([body])
         self.add_class("cm-worker-safety")
         self.add_class("cm-restricted")
-        for w in [*self.flags.values(), self.visit_plan, self.notified]:
+        for w in [*self.flags.values(), self.notified]:
             w.observe(guard(self._changed), names="value")
+        self.visit_plan.observe(lambda change: self._loading or self.autosave(), names="value")
         session.observe(guard(lambda change: self.refresh()), names="case")
         self.refresh()
 
@@ -147,14 +158,20 @@ class WorkerSafetyPanel(ipw.VBox):
         try:
             for fid, b in self.flags.items():
                 b.value = fid in ws.flags
-            self.visit_plan.value = ws.visit_plan or ""
+            # Not while typing, and not for a difference in surrounding spaces only: the box
+            # must never jump under the consultant's cursor.
+            if not self.autosave.pending and self.visit_plan.value.strip() != (ws.visit_plan or ""):
+                self.visit_plan.value = ws.visit_plan or ""
             self.notified.value = ws.survivor_notified_before_contact
         finally:
             self._loading = False
 
     def _changed(self, change: dict) -> None:
-        if self._loading:
-            return
+        if not self._loading:
+            self.autosave.cancel()
+            self._save()
+
+    def _save(self) -> None:
         ws = self.session.case.worker_safety
         new = ws.model_copy(
             update={
@@ -169,5 +186,7 @@ class WorkerSafetyPanel(ipw.VBox):
         )
 
     def flush(self) -> None:
+        self.autosave.flush()
+        self.visit_plan_lens.flush()
         self.threats.flush()
         self.outside.flush()

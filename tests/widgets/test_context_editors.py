@@ -21,3 +21,16 @@ def test_threat_to_worker_added(app):
     editor.fields["description"].value = "He filmed the worker's car in the office car park."
     new_id = editor.add()
     assert new_id in {r.id for r in app.session.case.worker_safety.threats_to_workers}
+
+
+def test_visit_plan_saved_when_typing_pauses_with_lens(app):
+    """The visit plan is saved once typing pauses, and the lens reads it as it is typed."""
+    app.show_step("intersections")
+    panel = app.editors["worker_safety"]
+    panel.visit_plan.value = "Two workers; she failed to protect the children before."
+    assert app.session.case.worker_safety.visit_plan is None or "Two workers" not in (
+        app.session.case.worker_safety.visit_plan
+    )
+    panel.flush()
+    assert app.session.case.worker_safety.visit_plan.startswith("Two workers")
+    assert "Wording to reconsider" in panel.visit_plan_lens.value
