@@ -73,12 +73,16 @@ def main() -> None:
                 rows.append((n, words, found, name, median_time(fn, repeat), base, scan))
     print(f"{len(language.RULES)} language rules; generated cases from benchmarks/gen.py")
     print()
-    print("| records | words | findings | operation | time ms | load only ms (baseline) "
-          "| ratio | word_count ms |")
+    print(
+        "| records | words | findings | operation | time ms | load only ms (baseline) "
+        "| ratio | word_count ms |"
+    )
     print("|---:|---:|---:|---|---:|---:|---:|---:|")
     for n, words, found, name, t, base, scan in rows:
-        print(f"| {n:,} | {words:,} | {found:,} | {name} | {t * 1e3:.0f} | {base * 1e3:.0f} "
-              f"| {t / base:.1f}x | {scan * 1e3:.1f} |")
+        print(
+            f"| {n:,} | {words:,} | {found:,} | {name} | {t * 1e3:.0f} | {base * 1e3:.0f} "
+            f"| {t / base:.1f}x | {scan * 1e3:.1f} |"
+        )
 
 
 if __name__ == "__main__":

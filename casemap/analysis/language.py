@@ -173,8 +173,6 @@ def load_rules(path: Path | str = RULES_FILE) -> tuple[LanguageRule, ...]:
     return tuple(rules)
 
 
-
-
 # -- checking a text ---------------------------------------------------------------------------
 
 # A sentence ends at . ! ? or a line break, but not at the dot of Mr. Ms. Mrs. Dr. St. or an
@@ -305,9 +303,7 @@ def _prefilter(patterns: Sequence[re.Pattern[str]]) -> _Prefilter:
 RULES: tuple[LanguageRule, ...] = load_rules()
 
 
-def check_language(
-    text: str, rules: Sequence[LanguageRule] = RULES
-) -> list[LanguageFinding]:
+def check_language(text: str, rules: Sequence[LanguageRule] = RULES) -> list[LanguageFinding]:
     """Phrasings that hide the perpetrator or blame the survivor, with positions and a rewording."""
     if not text or not text.strip():
         return []
@@ -353,8 +349,14 @@ def check_language(
 
 # -- checking a case ---------------------------------------------------------------------------
 
-_RECORD_FIELDS = ("description", "source_detail", "perpetrator_link", "action", "purpose",
-                  "success_indicator")
+_RECORD_FIELDS = (
+    "description",
+    "source_detail",
+    "perpetrator_link",
+    "action",
+    "purpose",
+    "success_indicator",
+)
 
 
 def _text_fields(case: Case) -> Iterator[tuple[str, str, str, str]]:
@@ -423,16 +425,16 @@ def _survivor_plan_findings(
     return out
 
 
-def lint_case(
-    case: Case, rules: Sequence[LanguageRule] = RULES
-) -> list[CaseLanguageFinding]:
+def lint_case(case: Case, rules: Sequence[LanguageRule] = RULES) -> list[CaseLanguageFinding]:
     """Language findings in every worker-written free-text field of a case, in case order."""
     out = []
     for section, record, field, text in _text_fields(case):
         found = check_language(text, rules)
         if section == "plans.survivor":
-            found = sorted(found + _survivor_plan_findings(text, rules, found),
-                           key=lambda f: (f.start, f.end, f.rule))
+            found = sorted(
+                found + _survivor_plan_findings(text, rules, found),
+                key=lambda f: (f.start, f.end, f.rule),
+            )
         out += [CaseLanguageFinding(record, field, f) for f in found]
     return out
 
@@ -491,8 +493,9 @@ def read_examples(path: Path | str) -> list[Example]:
         row = dict(zip(header, line.split("\t"), strict=False))
         if row.get("label") not in ("flag", "ok"):
             raise ValueError(f"{path}:{n}: label must be 'flag' or 'ok'")
-        out.append(Example(row["label"], row["sentence"], row.get("why", ""),
-                           row.get("set", "all")))
+        out.append(
+            Example(row["label"], row["sentence"], row.get("why", ""), row.get("set", "all"))
+        )
     return out
 
 
@@ -528,13 +531,15 @@ def score(examples: Iterable[Example], rules: Sequence[LanguageRule] = RULES) ->
 
 def _report(path: str, verbose: bool) -> int:
     examples = read_examples(path)
-    sets = sorted({e.set for e in examples})
+    sets = list(dict.fromkeys(e.set for e in examples))  # in file order
     print(f"{'set':<10}{'flag':>6}{'ok':>6}{'recall':>9}{'false alarms':>15}")
     for name in [*sets, "all"]:
         chosen = [e for e in examples if name in ("all", e.set)]
         s = score(chosen)
-        print(f"{name:<10}{s.true_flags + s.missed:>6}{s.false_alarms + s.true_ok:>6}"
-              f"{s.recall:>9.1%}{s.false_alarms:>7} ({s.false_alarm_rate:.1%})")
+        print(
+            f"{name:<10}{s.true_flags + s.missed:>6}{s.false_alarms + s.true_ok:>6}"
+            f"{s.recall:>9.1%}{s.false_alarms:>7} ({s.false_alarm_rate:.1%})"
+        )
     if verbose:
         for e in examples:
             found = check_language(e.sentence)
@@ -548,10 +553,18 @@ def _report(path: str, verbose: bool) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m casemap.analysis.language")
-    parser.add_argument("--eval", metavar="TSV", required=True,
-                        help="labelled sentences: label, sentence, why[, set]")
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        help="list every missed sentence and every false alarm")
+    parser.add_argument(
+        "--eval",
+        metavar="TSV",
+        required=True,
+        help="labelled sentences: label, sentence, why[, set]",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="list every missed sentence and every false alarm",
+    )
     args = parser.parse_args(argv)
     return _report(args.eval, args.verbose)
 

@@ -147,7 +147,11 @@ TABLE = [
     ("her-parenting-deficit", "Mother's supervision is inadequate.", True),
     ("her-parenting-deficit", "The home is chaotic.", True),
     ("her-parenting-deficit", "Mother's routines were chaotic after he took her bank card.", False),
-    ("her-parenting-deficit", "The household was damp and the landlord has not done repairs.", False),
+    (
+        "her-parenting-deficit",
+        "The household was damp and the landlord has not done repairs.",
+        False,
+    ),
     ("cant-see-the-impact", "She does not recognise the impact on the children.", True),
     ("cant-see-the-impact", "Mother keeps choosing abusive partners.", True),
     ("cant-see-the-impact", "He does not recognise the impact on the children.", False),
@@ -225,8 +229,7 @@ def test_rules_are_well_formed() -> None:
 
 def test_rule_wording_passes_its_own_lens() -> None:
     """Messages and suggestions quote the phrasings they name, so the product's text is clean."""
-    dirty = {r.id: [f.text for f in check_language(r.message + " " + r.suggestion)]
-             for r in RULES}
+    dirty = {r.id: [f.text for f in check_language(r.message + " " + r.suggestion)] for r in RULES}
     assert {k: v for k, v in dirty.items() if v} == {}
 
 
@@ -250,16 +253,17 @@ def test_finding_fields() -> None:
     """A finding gives the exact span, the rule's operation, message and suggestion."""
     text = "On Friday she was punched in the face."
     [f] = check_language(text)
-    assert text[f.start:f.end] == f.text == "was punched"
+    assert text[f.start : f.end] == f.text == "was punched"
     rule = next(r for r in RULES if r.id == f.rule)
-    assert (f.operation, f.message, f.suggestion) == (rule.operation, rule.message,
-                                                      rule.suggestion)
+    assert (f.operation, f.message, f.suggestion) == (rule.operation, rule.message, rule.suggestion)
 
 
 def test_findings_sorted_and_not_repeated() -> None:
     """Findings come in text order; one rule never reports overlapping spans twice."""
-    text = ("The couple argued. She was hit. There was domestic violence in the home. "
-            "Mother failed to protect the children and was then kicked.")
+    text = (
+        "The couple argued. She was hit. There was domestic violence in the home. "
+        "Mother failed to protect the children and was then kicked."
+    )
     found = check_language(text)
     assert [f.start for f in found] == sorted(f.start for f in found)
     for a, b in itertools.combinations(found, 2):
@@ -286,17 +290,49 @@ def test_empty_and_blank_text() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.sampled_from(
-    ["she", "was", "hit", "by", "him", "exposed", "to", "DV", "the", "couple", "argued", ".",
-     "Mr.", "Grant", '"', "allowed", "father", "back", "failed", "protect", "children", ",",
-     "mould", "both", "parents", "violent", "\n"]), max_size=40))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "she",
+                "was",
+                "hit",
+                "by",
+                "him",
+                "exposed",
+                "to",
+                "DV",
+                "the",
+                "couple",
+                "argued",
+                ".",
+                "Mr.",
+                "Grant",
+                '"',
+                "allowed",
+                "father",
+                "back",
+                "failed",
+                "protect",
+                "children",
+                ",",
+                "mould",
+                "both",
+                "parents",
+                "violent",
+                "\n",
+            ]
+        ),
+        max_size=40,
+    )
+)
 def test_findings_are_valid_spans(words: list[str]) -> None:
     """For any text, findings are non-empty spans in order, the same with or without prefilter."""
     text = " ".join(words)
     found = check_language(text)
     for f in found:
         assert 0 <= f.start < f.end <= len(text)
-        assert text[f.start:f.end] == f.text
+        assert text[f.start : f.end] == f.text
     assert found == sorted(found, key=lambda f: (f.start, f.end, f.rule))
     assert check_language(text, without_prefilter(RULES)) == found
 
@@ -330,8 +366,9 @@ def test_word_lists_and_bad_patterns_are_refused(tmp_path: Path) -> None:
     base = {"title": "t", "message": "m", "suggestion": "s", "operation": "CV"}
     for patterns, expected in [(["@nothere"], "unknown word list"), (["(unclosed"], "bad pattern")]:
         path = tmp_path / "rules.json"
-        path.write_text(json.dumps({"vocab": {}, "rules": [{"id": "x", **base,
-                                                            "patterns": patterns}]}))
+        path.write_text(
+            json.dumps({"vocab": {}, "rules": [{"id": "x", **base, "patterns": patterns}]})
+        )
         with pytest.raises(ValueError, match=expected):
             load_rules(path)
 
@@ -339,7 +376,12 @@ def test_word_lists_and_bad_patterns_are_refused(tmp_path: Path) -> None:
 def test_custom_rules_are_used() -> None:
     """check_language applies the rules it is given, not only the defaults."""
     rule = language.LanguageRule(
-        id="test", operation="CV", rows=(), title="t", message="m", suggestion="s",
+        id="test",
+        operation="CV",
+        rows=(),
+        title="t",
+        message="m",
+        suggestion="s",
         patterns=(re.compile(r"\bincident\b", re.I),),
     )
     assert [f.rule for f in check_language("The incident.", [rule])] == ["test"]
@@ -362,23 +404,36 @@ def make_case() -> dict:
         "title": "Test case",
         "people": [
             {"id": "p1", "role": "perpetrator", "label": "Father"},
-            {"id": "p2", "role": "survivor", "label": "Mother",
-             "notes": "Mother is in denial."},
+            {"id": "p2", "role": "survivor", "label": "Mother", "notes": "Mother is in denial."},
             {"id": "p3", "role": "child", "label": "Child A"},
         ],
         "behaviours": [
-            {"id": "b1", "perpetrator": "p1", "category": "physical_violence",
-             "description": "Mother was pushed down the stairs.",
-             "quote": "He was provoked, he said, and she was hit by accident.",
-             "source_detail": "police log of a domestic disturbance"},
+            {
+                "id": "b1",
+                "perpetrator": "p1",
+                "category": "physical_violence",
+                "description": "Mother was pushed down the stairs.",
+                "quote": "He was provoked, he said, and she was hit by accident.",
+                "source_detail": "police log of a domestic disturbance",
+            },
         ],
         "plans": {
-            "survivor": [{"id": "ps1", "description": "Obtain a protection order.",
-                          "action": "Keep father away from the children."}],
+            "survivor": [
+                {
+                    "id": "ps1",
+                    "description": "Obtain a protection order.",
+                    "action": "Keep father away from the children.",
+                }
+            ],
             "perpetrator": [{"id": "pp1", "action": "Attend a behaviour change programme."}],
         },
-        "consultations": [{"id": "k1", "questions": ["Why doesn't she leave?"],
-                           "recommendations": ["Refer father to anger management."]}],
+        "consultations": [
+            {
+                "id": "k1",
+                "questions": ["Why doesn't she leave?"],
+                "recommendations": ["Refer father to anger management."],
+            }
+        ],
     }
 
 
@@ -397,8 +452,9 @@ def test_lint_case_reads_worker_text_and_not_quotes() -> None:
 def test_survivor_plan_items_are_read_as_her_tasks() -> None:
     """A subjectless item of her plan is checked as a task set for her; his plan is not."""
     found = lint_case(parse_case(make_case()))
-    survivor = {(f.record, f.field, f.finding.text) for f in found
-                if f.finding.rule == "survivor-task"}
+    survivor = {
+        (f.record, f.field, f.finding.text) for f in found if f.finding.rule == "survivor-task"
+    }
     assert ("ps1", "description", "Obtain a protection") in survivor
     assert ("ps1", "action", "Keep father away") in survivor
     assert not any(f.record == "pp1" for f in found)
@@ -407,8 +463,7 @@ def test_survivor_plan_items_are_read_as_her_tasks() -> None:
 def test_word_count_counts_linted_fields() -> None:
     """word_count counts the words of the fields lint_case reads, quotes excluded."""
     case = parse_case(make_case())
-    expected = sum(len(re.findall(r"[\w'’-]+", t))
-                   for _, _, t in language.iter_text_fields(case))
+    expected = sum(len(re.findall(r"[\w'’-]+", t)) for _, _, t in language.iter_text_fields(case))
     assert word_count(case) == expected
     assert word_count(parse_case({"format": "casemap/1", "case_id": "e"})) == 0
 
@@ -423,8 +478,16 @@ def test_cli_lint_text_file_json(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert cli.main(["lint", str(path), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows and {r["line"] for r in rows} == {2}
-    assert set(rows[0]) == {"line", "start", "end", "text", "rule", "operation", "message",
-                            "suggestion"}
+    assert set(rows[0]) == {
+        "line",
+        "start",
+        "end",
+        "text",
+        "rule",
+        "operation",
+        "message",
+        "suggestion",
+    }
 
 
 def test_cli_lint_text_file_human(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -443,8 +506,17 @@ def test_cli_lint_casefile(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     path.write_text(json.dumps(make_case()))
     assert cli.main(["lint", str(path), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert {"record", "field", "start", "end", "text", "rule", "operation", "message",
-            "suggestion"} == set(rows[0])
+    assert {
+        "record",
+        "field",
+        "start",
+        "end",
+        "text",
+        "rule",
+        "operation",
+        "message",
+        "suggestion",
+    } == set(rows[0])
     assert cli.main(["lint", str(path)]) == 0
     assert 'b1.description: "was pushed" — ' in capsys.readouterr().out
 
@@ -459,14 +531,22 @@ def test_cli_lint_no_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert json.loads(capsys.readouterr().out) == []
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("missing.txt", None, "cannot read it"),
-    ("binary.txt", b"\xff\xfe\x00bad", "not UTF-8"),
-    ("broken.json", b"{not json", "not valid JSON"),
-    ("missing.json", None, "no such file"),
-])
-def test_cli_lint_unreadable(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str,
-                             content: bytes | None, message: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.txt", None, "cannot read it"),
+        ("binary.txt", b"\xff\xfe\x00bad", "not UTF-8"),
+        ("broken.json", b"{not json", "not valid JSON"),
+        ("missing.json", None, "no such file"),
+    ],
+)
+def test_cli_lint_unreadable(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    content: bytes | None,
+    message: str,
+) -> None:
     """A file that cannot be read exits 2 with a message naming the file and the problem."""
     path = tmp_path / name
     if content is not None:
