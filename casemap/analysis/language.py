@@ -6,11 +6,14 @@ perpetrator responsibility, CR concealing victim resistance, BV blaming or patho
 victim), the rows of domain.md §3 it covers, a message, a suggested rewording and regular
 expressions. Patterns are written with named word lists (``@harm``, ``@child`` ...) declared in
 the same file, so one rule catches inflections and word-order variants rather than fixed strings.
-Guards (``unless`` / ``only_if``) look at the sentence around a match, at the text before it or
-the text after it, to keep ordinary uses of the same words quiet ("exposed to mould",
-"she was hit by a car").
+Guards (``unless`` / ``only_if``) look at the sentence around a match, or at the text of its
+clause before or after it, to keep ordinary uses of the same words quiet ("exposed to mould",
+"she was hit by a car"); a list of alternatives is tried longest first, and ``@name`` ends at
+the first character that cannot be part of a name (write ``@gap2(?:safe)``, not ``@gap2safe``).
 
-Text between double quotes is someone's exact words (domain.md §1.7) and is never flagged.
+Text between double quotes is someone's exact words (domain.md §1.7) and is never flagged;
+neither is a record's ``quote`` field. Items of the survivor's plan are read as tasks set for
+her, so "Obtain a protection order" is caught without a subject.
 
 ``python -m casemap.analysis.language --eval tests/data/language_sentences.tsv`` prints recall
 and false-alarm rate over a labelled set.
