@@ -31,7 +31,6 @@ import io
 import itertools
 import math
 import re
-import textwrap
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -463,7 +462,12 @@ def _name_masker(case: Case) -> Callable[[str], str]:
 def _short(text: str, width: int = _LABEL_CHARS) -> str:
     """The start of a description, cut at a word."""
     text = " ".join(text.split())
-    return textwrap.shorten(text, width, placeholder="…") if len(text) > width else text
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut and text[width - 1] != " ":
+        cut = cut.rsplit(" ", 1)[0]  # never end on half a word
+    return cut.rstrip(" ,;:.-") + "…"
 
 
 # -- drawing ---------------------------------------------------------------------------------
@@ -624,6 +628,9 @@ def _place_labels(
     placed: list[list] = []  # [text, x, y, hidden, left_aligned, gid]
     end = -float("inf")
     for n, (item, x, y, _) in enumerate(items):
+        if x < end and placed:  # under the label before: counted there, never measured
+            placed[-1][3] += 1
+            continue
         following = items[n + 1][1] if n + 1 < len(items) else hi
         room = int((following - x - 2 * pad) / char_x)
         description = mask(item.record.description)
@@ -1072,14 +1079,12 @@ def _draw_strip(
     """His behaviours per month, stacked by family, from :func:`pattern.counts_by_month`."""
     records = [i.record for i in behaviours if i.date is not None]
     full = pattern.counts_by_month(case.model_copy(update={"behaviours": records}))
-    now = pattern.counts_by_month(
-        case.model_copy(
-            update={
-                "behaviours": [
-                    i.record for i in behaviours if i.date is not None and _shown(i, options)
-                ]
-            }
-        )
+    shown = [i.record for i in behaviours if i.date is not None and _shown(i, options)]
+    # The scale comes from every selected behaviour, so presenting step by step keeps it still.
+    now = (
+        full
+        if len(shown) == len(records)
+        else pattern.counts_by_month(case.model_copy(update={"behaviours": shown}))
     )
     for side in ("top", "right"):
         strip.spines[side].set_visible(False)
