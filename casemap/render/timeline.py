@@ -918,6 +918,40 @@ class PointMarks(Artist):
         self.stale = False
 
 
+def _bar_tracks(
+    items: list[_Item], row_y: dict[str, float], x: Scale, hi: float
+) -> dict[str, tuple[float, float]]:
+    """Where each interval bar sits inside its row: (offset from the row's middle, height).
+
+    Bars that overlap in time share the row's height in tracks (up to three; a fourth goes
+    back into the first), so one period never hides another.
+    """
+    rows: dict[float, list[tuple[float, float, str]]] = {}
+    for item in items:
+        d = item.date
+        if d is not None and d.is_interval:
+            end = hi if d.ongoing else x(d.latest)  # type: ignore[arg-type]
+            rows.setdefault(row_y[item.record.id], []).append((x(d.earliest), end, item.record.id))
+    out: dict[str, tuple[float, float]] = {}
+    for bars in rows.values():
+        bars.sort()
+        ends: list[float] = []
+        track: dict[str, int] = {}
+        for start, end, rid in bars:
+            free = next((t for t, e in enumerate(ends) if e <= start), None)
+            if free is None:
+                free = len(ends) % 3 if len(ends) >= 3 else len(ends)
+                if len(ends) < 3:
+                    ends.append(end)
+            ends[free] = max(ends[free], end)
+            track[rid] = free
+        height = 0.54 / len(ends)
+        gap = 0.02 if len(ends) > 1 else 0.0  # a sliver of white between stacked bars
+        for rid, t in track.items():
+            out[rid] = (-0.27 + t * height + gap, height - 2 * gap)
+    return out
+
+
 def _draw_marks(
     ax: Axes,
     items: list[_Item],
@@ -926,7 +960,8 @@ def _draw_marks(
     hi: float,
     x_per_pt: float,
 ) -> dict[str, tuple[float, float, bool]]:
-    """One artist per record (its gid is the record id); returns where each mark sits."""
+    """A bar per interval (gid: the record id), points grouped by style in PointMarks, and the
+    whiskers, padlocks and children-present ticks over them; returns where each mark sits."""
     positions: dict[str, tuple[float, float, bool]] = {}
     whiskers: list[list[tuple[float, float]]] = []
     dashed: list[list[tuple[float, float]]] = []
@@ -935,6 +970,7 @@ def _draw_marks(
     arrows: dict[str, list[tuple[float, float]]] = {}
     points: dict[tuple[str, str, str, bool], list[tuple[float, float, str]]] = {}
     min_width = 4 * x_per_pt
+    tracks = _bar_tracks(items, row_y, x, hi)
     for item in items:
         d = item.date
         assert d is not None
@@ -944,10 +980,11 @@ def _draw_marks(
             x0 = x(d.earliest)
             x1 = hi if d.ongoing else x(d.latest)  # type: ignore[arg-type]
             width = max(x1 - x0, min_width)
+            bottom, height = tracks[item.record.id]
             bar = Rectangle(
-                (x0, y - 0.27),
+                (x0, y + bottom),
                 width,
-                0.54,
+                height,
                 facecolor="white" if hollow else item.colour,
                 alpha=None,
                 edgecolor=item.colour,
@@ -961,7 +998,7 @@ def _draw_marks(
                 bar.set_facecolor(matplotlib.colors.to_rgba(item.colour, 0.45))
             ax.add_artist(bar)
             if d.ongoing:
-                arrows.setdefault(item.colour, []).append((hi, y))
+                arrows.setdefault(item.colour, []).append((hi, y + bottom + height / 2))
             positions[item.record.id] = (x0, y, True)
             mark_x = x0
         else:
