@@ -86,9 +86,12 @@ class ConsultationApp(ipw.VBox):
         )
         header.add_class("cm-header")
 
-        self.message = shared.html("", "cm-message")
+        self.message = ipw.HTML(layout=ipw.Layout(flex="1"))  # own layout: it fills the row
+        self.message.add_class("cm-message")
         self.dismiss_button = ipw.Button(
-            description="OK", layout=shared.AUTO, style=shared.BUTTON_STYLE
+            description="OK",
+            layout=ipw.Layout(width="auto", flex="0 0 auto"),
+            style=shared.BUTTON_STYLE,
         )
         self.dismiss_button.add_class("cm-dismiss")
         self.message_box = ipw.HBox(

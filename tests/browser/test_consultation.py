@@ -226,3 +226,34 @@ def test_rendered_page_hides_sources_and_tracebacks(voila):
     assert status == 200
     assert "open_from_url" not in text
     assert "Traceback" not in text
+
+
+def test_two_tabs_conflict_is_shown_and_both_kept(browser, voila, shoot):
+    """A stale save from a second tab shows the conflict and overwrites nothing."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    first, second = context.new_page(), context.new_page()
+    try:
+        for page in (first, second):
+            open_case(page, voila, "demo-02")
+        for page, text in (
+            (first, "First tab: he followed her home."),
+            (second, "Second tab: he called her workplace."),
+        ):
+            go(page, "pattern")
+            editor = page.locator(".cm-behaviour-editor")
+            editor.locator(".cm-field-description textarea").fill(text)
+            editor.locator(".cm-add").click()
+        expect(first.locator(".cm-save-state")).to_contain_text("Saved · revision 1")
+        expect(second.locator(".cm-message")).to_contain_text("Someone else saved this case")
+        expect(second.locator(".cm-keep-mine")).to_be_visible()
+        expect(second.locator(".cm-reload-theirs")).to_be_visible()
+        shoot(second, "00-conflict")
+        theirs = json.loads((voila.home / "demo" / "demo-02.json").read_text())
+        assert any(b["description"].startswith("First tab") for b in theirs["behaviours"])
+        copies = list((voila.home / "demo").glob("demo-02-copy-*.json"))
+        assert len(copies) == 1
+        assert "Second tab" in copies[0].read_text()
+    finally:
+        first.close(run_before_unload=True)
+        second.close(run_before_unload=True)
+        context.close()
