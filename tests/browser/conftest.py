@@ -63,7 +63,7 @@ def start_voila(tmp: Path, notebooks: Path | None = None, port: int | None = Non
             str(notebooks or REPO / "notebooks"),
             f"--port={port}",
             "--no-browser",
-            f"--Voila.config_file_paths=['{REPO}']",
+            f"--Voila.config_file_paths={REPO}",  # voila.json from the repository only
         ],
         cwd=REPO,
         env=env,
