@@ -59,4 +59,3 @@ def log_to_server() -> None:
         handler._casemap = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
-        logger.propagate = False

@@ -167,3 +167,13 @@ def test_repr_summarises_the_case(app):
     """The app's text form (the notebook's checked output) names the case and its counts."""
     c = app.session.case
     assert repr(app).startswith(f"Case {c.case_id}: {len(c.people)} people")
+
+
+def test_unreadable_case_gives_calm_message(case_home, caplog):
+    """A casefile that does not load gives a calm page; the problems go to the log."""
+    (case_home / "broken-1.json").write_text('{"format": "casemap/1", "case_id": 7}')
+    page = ConsultationApp.open_from_url("case=broken-1")
+    assert isinstance(page, StartPage)
+    assert "could not be opened" in html.unescape(page.message.value)
+    assert "case_id" in caplog.text
+    assert "broken-1.json: could not be read" in page.cases.cases.value
