@@ -714,6 +714,7 @@ def _draw_lane_names(ax: Axes, blocks: list[_Block], layout: _Layout) -> None:
                 parse_math=False,
                 clip_on=False,
                 color="#333333",
+                gid=re.sub(r"[^A-Za-z0-9_-]", "-", f"row-{block.key}-{row}"),
             )
         if not block.rows:
             ax.text(

@@ -284,8 +284,7 @@ def test_labels_never_overlap_and_count_what_they_hide(generated_case):
     ax = fig.axes[0]
     labels = [t for t in ax.texts if (t.get_gid() or "").endswith("-label")]
     # Every mark belongs to the row whose middle is nearest (bars may sit in tracks).
-    middles = sorted({round(y, 3) for a in ax.get_children() if isinstance(a, PointMarks)
-                      for _, y in a.xy})
+    middles = [t.get_position()[1] for t in ax.texts if (t.get_gid() or "").startswith("row-")]
 
     def row(y: float) -> float:
         return min(middles, key=lambda m: abs(m - y))
@@ -390,6 +389,13 @@ def test_svg_keeps_text_as_text():
     svg = svg_text(draw_timeline(small_case()))
     assert re.search(r"<text[^>]*>[^<]*Timeline test family", svg)
     assert "<dc:title>Timeline test family</dc:title>" in svg
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_svg_ids_are_unique(name):
+    """No two elements of a demo timeline's SVG share an id (records, rows, clip paths)."""
+    ids = re.findall(r' id="([^"]+)"', svg_text(draw_timeline(load_demo(name))))
+    assert len(ids) == len(set(ids))
 
 
 def test_png_is_200_dpi():
