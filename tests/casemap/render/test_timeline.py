@@ -259,6 +259,34 @@ def test_links_join_a_behaviour_to_the_impact_it_caused(links):
     assert [pytest.approx(e) for e in ends] == segments[0] and len(segments) == 1
 
 
+def test_escalation_strip_counts_every_dated_behaviour_drawn(generated_case):
+    """The monthly bars of the strip add up to the dated behaviours the options select."""
+    options = TimelineOptions(categories=frozenset({"threats", "using_children"}))
+    fig = draw_timeline(generated_case, options)
+    strip = fig.axes[1]
+    total = sum(
+        path.vertices[:, 1].max() - path.vertices[:, 1].min()
+        for c in strip.collections for path in c.get_paths()
+    )
+    assert round(total) == expected_marks(generated_case, options)["perpetrator"]
+
+
+def test_phases_are_labelled_bands():
+    """Together, separating and post-separation are shaded and named above the lanes."""
+    fig = draw_timeline(small_case())
+    names = {t.get_text() for t in fig.axes[0].texts}
+    assert {"Together", "Separating", "Post-separation"} <= names
+
+
+def test_presenting_step_by_step_keeps_the_axes_still():
+    """With upto, fewer marks are drawn on exactly the same axes as the whole timeline."""
+    whole = draw_timeline(small_case())
+    early = draw_timeline(small_case(), TimelineOptions(upto="2022-07"))
+    assert early.axes[0].get_xlim() == whole.axes[0].get_xlim()
+    assert early.axes[1].get_ylim() == whole.axes[1].get_ylim()
+    assert sum(drawn_marks(early).values()) < sum(drawn_marks(whole).values())
+
+
 # -- labels ---------------------------------------------------------------------------------
 
 
