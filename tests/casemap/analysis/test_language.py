@@ -194,6 +194,25 @@ TABLE = [
     ("alleged-victim", "The alleged victim did not attend court.", True),
     ("alleged-victim", "Mother claims he hit her.", True),
     ("alleged-victim", "The alleged offender was bailed.", False),
+    # gen2-r1: wordings that generalise the rules above (auxiliaries, word order, synonyms).
+    ("failure-to-protect", "Mum has not kept the baby safe from him.", True),
+    ("failure-to-protect", "Her inability to shield the twins worries the school.", True),
+    ("failure-to-protect", "The council failed to protect residents from the flooding.", False),
+    ("mother-exposed-children", "Mum has subjected her daughters to years of his abuse.", True),
+    ("mother-exposed-children", "He subjected the children to years of abuse.", False),
+    ("couple-as-actor", "The parents continue to engage in fighting at home.", True),
+    ("chose-to-stay", "Mum wants to give him one more chance.", True),
+    ("chose-to-stay", "The school gave him another chance after the detention.", False),
+    ("provocation", "She had a go at him about money and he hit her.", True),
+    ("anger-loss-of-control", "Mr Ray went ballistic when she asked for money.", True),
+    ("anger-loss-of-control", "He becomes aggressive when he is drinking.", True),
+    ("anger-loss-of-control", "She lost control of the shopping trolley on the slope.", False),
+    ("crime-of-passion", "He killed her in a jealous frenzy.", True),
+    ("crime-of-passion", "They booked a spur-of-the-moment holiday.", False),
+    ("why-doesnt-she-leave", "Ms Orr knew of his convictions before they married.", True),
+    ("paraphrase", "Sam made a comment about his mum being stupid.", True),
+    ("father-absent", "Birth father: none recorded.", True),
+    ("agentless-injury", "Dad was hurt at work last year.", False),
 ]
 
 
