@@ -59,6 +59,9 @@ CSS = """
 .cm-child-block { margin: 4px 0 8px 0; }
 .cm-per-child-list { background: #f6f8fa; border-radius: 6px; padding: 6px 10px; margin-bottom: 10px; }
 .cm-cases { line-height: 1.8; }
+.cm-app a.cm-case-link, .cm-app a.cm-open-new { color: #0969da; text-decoration: underline; }
+.cm-app a.cm-download { display: inline-block; background: #1f883d; color: #fff; padding: 6px 14px;
+  border-radius: 6px; text-decoration: none; font-weight: 600; margin: 6px 0; }
 .cm-conflict .widget-html-content > div { background: #ffebe9; border: 1px solid #ff8182;
   padding: 8px 12px; border-radius: 6px; }
 </style>
