@@ -65,6 +65,8 @@ _RC = {
     # DejaVu Sans ships with matplotlib: the same glyphs everywhere keeps baselines stable.
     "font.family": "DejaVu Sans",
     "font.size": 8,
+    # No hinting: at 200 dpi glyphs are sharp without it, and it costs a quarter of the drawing.
+    "text.hinting": "none",
     "axes.linewidth": 0.6,
     "xtick.labelsize": 9,
     "ytick.labelsize": 8,
