@@ -320,10 +320,16 @@ class ConsultationApp(ipw.VBox):
                 hers,
             ]
         elif key == "timeline":
+            from .context_editors import ResponseEditor
             from .timeline_view import TimelineView
 
             self.editors[key] = TimelineView(self.session, guard=self.guard)
-            parts.append(self.editors[key])
+            self.editors["responses"] = self._editor(ResponseEditor)
+            parts += [
+                self.editors[key],
+                shared.html("<h4>Police, courts, child welfare and services</h4>"),
+                self.editors["responses"],
+            ]
         elif key == "summary":
             from .export_panel import ExportPanel
 

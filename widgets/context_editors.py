@@ -8,7 +8,7 @@ from collections.abc import Callable
 import ipywidgets as ipw
 
 from casemap import taxonomy
-from casemap.model import Case, Intersection, Record, WorkerSafety
+from casemap.model import Case, Intersection, Record, SystemResponse, WorkerSafety
 
 from .behaviour_editor import COMMON_TAIL, when_text
 from .debounce import Debouncer
@@ -190,3 +190,28 @@ class WorkerSafetyPanel(ipw.VBox):
         self.visit_plan_lens.flush()
         self.threats.flush()
         self.outside.flush()
+
+
+class ResponseEditor(RecordEditor):
+    """What police, courts, child welfare and services did: context on the timeline."""
+
+    noun = "system response"
+    section = "responses"
+    model = SystemResponse
+    prefix = "r"
+    css = "cm-response-editor"
+    specs = (
+        FieldSpec("kind", "What kind of response", "choice", taxonomy="response_kind"),
+        FieldSpec(
+            "description",
+            "What happened",
+            "longtext",
+            placeholder="e.g. 'Police attended after a neighbour called; he was arrested'",
+        ),
+        FieldSpec("when", "When", "date"),
+        *COMMON_TAIL,
+    )
+
+    def label(self, record: SystemResponse, case: Case) -> str:
+        kind = taxonomy.label("response_kind", record.kind)
+        return f"{when_text(record)} · {kind} · {short(record.description, 50)}"

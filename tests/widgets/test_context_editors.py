@@ -34,3 +34,17 @@ def test_visit_plan_saved_when_typing_pauses_with_lens(app):
     panel.flush()
     assert app.session.case.worker_safety.visit_plan.startswith("Two workers")
     assert "Wording to reconsider" in panel.visit_plan_lens.value
+
+
+def test_system_response_added_on_timeline_step(app):
+    """The timeline step records what police, courts and services did."""
+    app.show_step("timeline")
+    editor = app.editors["responses"]
+    editor.fields["kind"].value = "protective_order"
+    editor.fields[
+        "description"
+    ].value = "The court granted a protective order for her and the children."
+    editor.fields["when"].text.value = "2024-04"
+    new_id = editor.add()
+    saved = next(r for r in app.session.case.responses if r.id == new_id)
+    assert saved.kind == "protective_order" and saved.when == "2024-04"
