@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import dataclasses
+import functools
 import json
 import re
 import sys
@@ -43,8 +43,50 @@ OPERATIONS = {
 }
 
 Where = Literal["sentence", "before", "after"]
-# A literal test for a whole rule (None: always run it) and one for each of its patterns.
-_Prefilter = tuple["re.Pattern[str] | None", tuple["re.Pattern[str] | None", ...]]
+# Lower-case literals one of which a whole rule needs (None: always run it), and the same for
+# each of its patterns.
+_Prefilter = tuple[frozenset[str] | None, tuple[frozenset[str] | None, ...]]
+
+
+class LazyPattern:
+    """A regular expression compiled the first time it is used.
+
+    Most patterns never run on a given text (their literals are absent, see the prefilter), and
+    compiling all of them cost more than anything else on import; a notebook or a worker process
+    now pays for a pattern only when a text could match it. Reads like a ``re.Pattern``.
+    """
+
+    __slots__ = ("pattern", "flags", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = re.IGNORECASE) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.compiled().finditer(text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.compiled().search(text)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (LazyPattern, re.Pattern)):
+            return (self.pattern, self.flags) == (other.pattern, other.flags)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.pattern, self.flags))
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern!r})"
+
+
+AnyPattern = re.Pattern[str] | LazyPattern
 
 
 @dataclass(frozen=True)
@@ -52,7 +94,7 @@ class Guard:
     """A condition on the context of a match: ``pattern`` searched in ``where``."""
 
     where: Where
-    pattern: re.Pattern[str]
+    pattern: AnyPattern
 
     def holds(self, sentence: str, before: str, after: str) -> bool:
         text = {"sentence": sentence, "before": before, "after": after}[self.where]
@@ -69,15 +111,14 @@ class LanguageRule:
     title: str
     message: str
     suggestion: str
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[AnyPattern, ...]
     unless: tuple[Guard, ...] = ()
     only_if: tuple[Guard, ...] = ()
-    prefilter: _Prefilter = dataclasses.field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        # Derived once from the patterns; see _prefilter (it only ever skips a pattern that
-        # cannot match).
-        object.__setattr__(self, "prefilter", _prefilter(self.patterns))
+    @functools.cached_property
+    def prefilter(self) -> _Prefilter:
+        """The literals the rule and each pattern need (see _prefilter); derived on first use."""
+        return _prefilter(self.patterns)
 
 
 @dataclass(frozen=True)
@@ -122,8 +163,10 @@ def _expand(pattern: str, vocab: dict[str, str], seen: tuple[str, ...] = ()) -> 
     return _WORD_REF.sub(one, pattern)
 
 
-def _compile(pattern: str, vocab: dict[str, str]) -> re.Pattern[str]:
+def _compile(pattern: str, vocab: dict[str, str], now: bool) -> AnyPattern:
     source = _expand(pattern, vocab)
+    if not now:
+        return LazyPattern(source)
     try:
         return re.compile(source, re.IGNORECASE)
     except re.error as e:
@@ -139,18 +182,22 @@ def _vocab(raw: dict[str, str | list[str]]) -> dict[str, str]:
     }
 
 
-def _guards(items: Iterable[dict[str, str]], vocab: dict[str, str]) -> tuple[Guard, ...]:
+def _guards(items: Iterable[dict[str, str]], vocab: dict[str, str], now: bool) -> tuple[Guard, ...]:
     out = []
     for g in items:
         where = g.get("in", "sentence")
         if where not in ("sentence", "before", "after"):
             raise ValueError(f"language rules: guard 'in' must be sentence, before or after: {g}")
-        out.append(Guard(where, _compile(g["pattern"], vocab)))  # type: ignore[arg-type]
+        out.append(Guard(where, _compile(g["pattern"], vocab, now)))  # type: ignore[arg-type]
     return tuple(out)
 
 
-def load_rules(path: Path | str = RULES_FILE) -> tuple[LanguageRule, ...]:
-    """Read and compile the rules file; a bad pattern or word list raises ValueError."""
+def load_rules(path: Path | str = RULES_FILE, *, lazy: bool = False) -> tuple[LanguageRule, ...]:
+    """Read and compile the rules file; a bad pattern or word list raises ValueError.
+
+    ``lazy=True`` leaves each pattern to be compiled the first time it runs (see LazyPattern): an
+    unknown word list still raises here, a bad regular expression only when it is first used.
+    """
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     vocab = _vocab(data.get("vocab", {}))
     rules = []
@@ -165,9 +212,9 @@ def load_rules(path: Path | str = RULES_FILE) -> tuple[LanguageRule, ...]:
                 title=r["title"],
                 message=r["message"],
                 suggestion=r["suggestion"],
-                patterns=tuple(_compile(p, vocab) for p in r["patterns"]),
-                unless=_guards(r.get("unless", ()), vocab),
-                only_if=_guards(r.get("only_if", ()), vocab),
+                patterns=tuple(_compile(p, vocab, not lazy) for p in r["patterns"]),
+                unless=_guards(r.get("unless", ()), vocab, not lazy),
+                only_if=_guards(r.get("only_if", ()), vocab, not lazy),
             )
         )
     ids = [r.id for r in rules]
@@ -236,9 +283,15 @@ def _passes(rule: LanguageRule, doc: _Text, start: int, end: int) -> bool:
 #
 # Scanning every text with every pattern is what costs time. Most patterns cannot match unless
 # the text contains one of a few literal strings ("expos", "witness", "domestic" ...), so each
-# pattern's required literals are read off its parsed form once, and a pattern runs only on
-# lower-cased texts that contain one of them. It never changes a result: a pattern whose
-# requirement cannot be worked out (or is a string shorter than 3 characters) always runs.
+# pattern's required literals are read off its parsed form (once, the first time the rule is
+# used), and a pattern runs only on lower-cased texts that contain one of them. It never changes
+# a result: a pattern whose requirement cannot be worked out (or is a string shorter than 3
+# characters) always runs.
+#
+# The literals of all the rules are looked for in one pass (_Scanner): a regular expression
+# shaped like a trie, tried at every position of the text, names the longest literal starting
+# there, and every literal that is a prefix of it starts there too. That one pass replaced one
+# search per rule and per pattern, which the profile showed was most of the time of lint_case.
 
 _MIN_LITERAL = 3
 
@@ -279,13 +332,7 @@ def _required(items: Any) -> frozenset[str] | None:
     return max(usable, key=lambda s: (min(map(len, s)), -len(s)))
 
 
-def _literal_test(strings: Iterable[str] | None) -> re.Pattern[str] | None:
-    if strings is None:
-        return None
-    return re.compile("|".join(re.escape(x) for x in sorted(strings, key=len, reverse=True)))
-
-
-def _required_of(pattern: re.Pattern[str]) -> frozenset[str] | None:
+def _required_of(pattern: AnyPattern) -> frozenset[str] | None:
     from re import _parser as parser  # type: ignore[attr-defined]
 
     try:
@@ -294,16 +341,84 @@ def _required_of(pattern: re.Pattern[str]) -> frozenset[str] | None:
         return None
 
 
-def _prefilter(patterns: Sequence[re.Pattern[str]]) -> _Prefilter:
-    """A test for the whole rule (None: always run) and one for each pattern."""
-    required = [_required_of(p) for p in patterns]
+def _prefilter(patterns: Sequence[AnyPattern]) -> _Prefilter:
+    """The literals the whole rule needs (None: always run) and those of each pattern."""
+    required = tuple(_required_of(p) for p in patterns)
     whole = None
     if all(r is not None for r in required):
         whole = frozenset().union(*required)  # type: ignore[arg-type]
-    return _literal_test(whole), tuple(_literal_test(r) for r in required)
+    return whole, required
 
 
-RULES: tuple[LanguageRule, ...] = load_rules()
+def _trie(words: Iterable[str]) -> str:
+    """A regular expression matching the longest of ``words`` that starts where it is tried."""
+    root: dict[str, dict] = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)
+
+
+class _Scanner:
+    """Which patterns of a list of rules may match a text, from one pass over the text.
+
+    Pattern number ``k`` (counting through the rules in order) is bit ``k`` of the answer.
+    """
+
+    def __init__(self, rules: Sequence[LanguageRule]) -> None:
+        self.rules = tuple(rules)  # held so that the ids in the cache key stay theirs
+        self.offsets: list[int] = []
+        self.always = 0
+        bits: dict[str, int] = {}
+        k = 0
+        for rule in self.rules:
+            self.offsets.append(k)
+            for needed in rule.prefilter[1]:
+                if needed is None:
+                    self.always |= 1 << k
+                else:
+                    for word in needed:
+                        bits[word] = bits.get(word, 0) | 1 << k
+                k += 1
+        # A literal found at a position stands for itself and every literal that is its prefix.
+        self.bits = {
+            w: functools.reduce(int.__or__, (bits.get(w[:n], 0) for n in range(1, len(w) + 1)))
+            for w in bits
+        }
+        self.regex = re.compile(f"(?=({_trie(bits)}))") if bits else None
+
+    def possible(self, low: str) -> int:
+        found = self.always
+        if self.regex is not None:
+            for word in set(self.regex.findall(low)):
+                found |= self.bits[word]
+        return found
+
+
+_SCANNERS: dict[tuple[int, ...], _Scanner] = {}
+
+
+def _scanner(rules: Sequence[LanguageRule]) -> _Scanner:
+    key = tuple(map(id, rules))
+    found = _SCANNERS.get(key)
+    if found is None:
+        if len(_SCANNERS) >= 16:  # rule lists made up on the fly (tests, the survivor plan)
+            _SCANNERS.pop(next(iter(_SCANNERS)))
+        found = _SCANNERS[key] = _Scanner(rules)
+    return found
+
+
+RULES: tuple[LanguageRule, ...] = load_rules(lazy=True)
 
 
 def check_language(text: str, rules: Sequence[LanguageRule] = RULES) -> list[LanguageFinding]:
@@ -311,15 +426,16 @@ def check_language(text: str, rules: Sequence[LanguageRule] = RULES) -> list[Lan
     if not text or not text.strip():
         return []
     doc = _Text(text)
-    low = text.lower()
+    scanner = _scanner(rules)
+    possible = scanner.possible(text.lower())
     found: list[LanguageFinding] = []
-    for rule in rules:
-        whole, per_pattern = rule.prefilter
-        if whole is not None and whole.search(low) is None:
+    for rule, offset in zip(scanner.rules, scanner.offsets, strict=True):
+        mine = possible >> offset
+        if not mine & ((1 << len(rule.patterns)) - 1):
             continue
         spans: list[tuple[int, int]] = []
-        for pattern, test in zip(rule.patterns, per_pattern, strict=True):
-            if test is not None and test.search(low) is None:
+        for j, pattern in enumerate(rule.patterns):
+            if not mine >> j & 1:
                 continue
             for m in pattern.finditer(text):
                 start, end = m.span()

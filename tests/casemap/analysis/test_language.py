@@ -573,3 +573,76 @@ def test_cli_lint_unreadable(
     assert cli.main(["lint", str(path)]) == 2
     err = capsys.readouterr().err
     assert str(path) in err and message in err
+
+
+# -- speed without a change of result: lazy compiling, one-pass prefilter ----------------------
+
+
+def all_texts() -> list[str]:
+    texts = [e.sentence for e in read_examples(DATA)] + [s for _, s, _ in TABLE]
+    demo = Path(__file__).parents[3] / "casefiles" / "demo"
+    for path in sorted(demo.glob("*.json")):
+        texts += [t for _, _, t in language.iter_text_fields(store.load(path))]
+    return texts
+
+
+def test_lazy_rules_find_what_compiled_rules_find() -> None:
+    """The shipped rules, compiled on first use, give the findings of rules compiled on load."""
+    eager = load_rules()
+    assert all(isinstance(p, re.Pattern) for r in eager for p in r.patterns)
+    texts = all_texts()
+    slow = without_prefilter(eager)
+    assert [check_language(t) for t in texts] == [check_language(t, slow) for t in texts]
+
+
+def test_lazy_load_compiles_only_patterns_whose_literals_occur(tmp_path: Path) -> None:
+    """A lazy pattern is compiled when a text holds its literals; a bad one fails on first use."""
+    path = tmp_path / "rules.json"
+    base = {"title": "t", "message": "m", "suggestion": "s", "operation": "CV"}
+    rules = [{"id": "x", **base, "patterns": [r"\bwitness\w*"]}]
+    path.write_text(json.dumps({"vocab": {}, "rules": rules}))
+    (rule,) = load_rules(path, lazy=True)
+    (pattern,) = rule.patterns
+    assert check_language("The neighbour called the police.", [rule]) == []
+    assert pattern._compiled is None
+    assert [f.text for f in check_language("She witnessed it.", [rule])] == ["witnessed"]
+    assert pattern._compiled is not None
+    path.write_text(json.dumps({"vocab": {}, "rules": [{**rules[0], "patterns": ["(bad"]}]}))
+    (bad,) = load_rules(path, lazy=True)
+    with pytest.raises(re.error):
+        check_language("any text at all", [bad])
+
+
+def test_every_shipped_pattern_compiles() -> None:
+    """Lazy loading hides no bad regular expression in the shipped rules file."""
+    for r in RULES:
+        for p in [*r.patterns, *(g.pattern for g in (*r.unless, *r.only_if))]:
+            assert p.compiled().pattern == p.pattern
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The children were there.",  # "children" starts where "child" does
+        "Her child was there.",
+        "Grandchildren visited.",  # "ildren" starts inside a longer literal
+        "CHILDREN, child and ildren.",
+        "Nothing to see.",
+    ],
+)
+def test_one_pass_prefilter_finds_overlapping_literals(text: str) -> None:
+    """Literals that are prefixes of, or start inside, other literals all let their rule run."""
+    patterns = [r"\bchild\b", r"children", r"ildren\b", r"\bchildren were\b"]
+    rules = [
+        language.LanguageRule(
+            id=f"r{i}",
+            operation="CV",
+            rows=(),
+            title="t",
+            message="m",
+            suggestion="s",
+            patterns=(re.compile(p, re.I),),
+        )
+        for i, p in enumerate(patterns)
+    ]
+    assert check_language(text, rules) == check_language(text, without_prefilter(rules))
