@@ -358,7 +358,7 @@ def summarise(
     if view.shows("consultations") and case.consultations:
         sections += _consultations(case)
     if view.shows("timeline") and timeline:
-        sections += _timeline(case)
+        sections += _timeline(view)
     if view.appendix:
         sections.append(_appendix(view, people))
     facts = [("Case", case.case_id)]
@@ -946,10 +946,8 @@ def _consultations(case: Case) -> list[Section]:
     return out
 
 
-def _timeline(case: Case) -> list[Section]:
-    png = timeline_png(case)
-    if png is None:
-        return []
+def _timeline(view: AudienceView) -> list[Section]:
+    png = timeline_png(view)
     return [
         Section(
             "Timeline",
@@ -968,14 +966,11 @@ def _timeline(case: Case) -> list[Section]:
 SUMMARY_DPI = 110
 
 
-def timeline_png(case: Case) -> bytes | None:
-    """The timeline of an already-filtered case as PNG bytes (None until the timeline lands)."""
-    try:
-        from .timeline import TimelineOptions, draw_timeline, to_bytes
-    except ImportError:  # pragma: no cover - lands with issue 5
-        return None
-    # The case is already filtered for the audience; "consultation" adds no further filtering.
-    fig = draw_timeline(case, TimelineOptions(audience="consultation"))
+def timeline_png(view: AudienceView) -> bytes:
+    """The timeline of an audience's view as PNG bytes: its body only, under its marking."""
+    from .timeline import TimelineOptions, draw_timeline, to_bytes  # matplotlib: only when drawn
+
+    fig = draw_timeline(view, TimelineOptions(audience=view.audience))
     # 110 dpi: the figure is drawn for an A3 wall, so on an A4 page this is still ~250 dpi,
     # and a quarter of the pixels of 200 dpi (profiled: PNG encoding and weasyprint's image
     # re-encoding were 7 of the 35 s of a 1,000-record summary).

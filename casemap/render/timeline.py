@@ -733,14 +733,27 @@ def _draw_lane_names(ax: Axes, blocks: list[_Block], layout: _Layout) -> None:
             )
 
 
-def draw_timeline(case: Case, options: TimelineOptions = TimelineOptions()) -> Figure:
-    """The case's timeline as an A3-landscape Figure (Agg canvas; never through pyplot)."""
-    view = apply_audience(case, options.audience)
+def draw_timeline(
+    case: Case | AudienceView, options: TimelineOptions = TimelineOptions()
+) -> Figure:
+    """The case's timeline as an A3-landscape Figure (Agg canvas; never through pyplot).
+
+    Given a Case, it is filtered for ``options.audience`` and, on the consultation wall, the
+    survivor-confidential records are drawn in place with a padlock. Given an AudienceView
+    (a document that has already filtered the case, such as the summary), only its body is
+    drawn, under its own audience marking: the case is never filtered twice (training dates
+    would shift twice) and a document's appendix never enters its body.
+    """
     _check_options(options)
+    if isinstance(case, AudienceView):
+        view, body = case, case.case
+    else:
+        view = apply_audience(case, options.audience)
+        body = _with_appendix(view)
     lanes = tuple(lane for lane in options.lanes or LANES if view.shows(_PART[lane]))
     with matplotlib.rc_context(_RC):
         marking = f"CONFIDENTIAL · {view.label}" if view.confidential else view.label
-        return _draw(_with_appendix(view), replace(options, lanes=lanes), marking)
+        return _draw(body, replace(options, lanes=lanes), marking)
 
 
 # The part of a document (casemap.render.audience.PARTS) each lane belongs to.

@@ -378,6 +378,16 @@ def test_perpetrator_audience_has_no_protective_efforts_lane():
     assert "protective efforts" not in svg_text(fig)
 
 
+def test_a_documents_view_is_drawn_as_given_without_its_appendix():
+    """Given an AudienceView, only its body is drawn, under that audience's own marking."""
+    from casemap.render.audience import apply_audience
+
+    consultation = svg_text(draw_timeline(apply_audience(small_case(), "consultation")))
+    assert 'id="e1"' not in consultation and "spare key" not in consultation
+    perpetrator = svg_text(draw_timeline(apply_audience(small_case(), "perpetrator")))
+    assert "Consultation" not in perpetrator and "protective efforts" not in perpetrator
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases(max_records=6))
 def test_no_confidential_record_id_reaches_a_case_record_svg(case):
