@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from casemap import cli
 from casemap.model import Case, parse_case
 from casemap.render import summary
-from casemap.render.audience import AUDIENCES, apply_audience
+from casemap.render.audience import AUDIENCES, AudienceView, apply_audience
 from casemap.render.summary import (
     COMPONENTS,
     FORMATS,
@@ -167,17 +167,17 @@ def test_any_valid_case_renders(case: Case) -> None:
 def test_timeline_is_drawn_from_the_audience_view(
     audience: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The timeline is drawn from the filtered case, never from the full one."""
-    seen: list[Case] = []
+    """The timeline is drawn from the audience's view (filtered once), never the full case."""
+    seen: list[AudienceView] = []
 
-    def fake_png(case: Case) -> bytes:
-        seen.append(case)
+    def fake_png(view: AudienceView) -> bytes:
+        seen.append(view)
         return b"\x89PNG\r\n\x1a\n"
 
     monkeypatch.setattr(summary, "timeline_png", fake_png)
     case = demo()
     built = build_summary(case, audience)
-    assert seen == [apply_audience(case, audience).case]
+    assert seen == [apply_audience(case, audience)]
     assert any(b.kind == "figure" for s in built.sections for b in s.blocks)
 
 
