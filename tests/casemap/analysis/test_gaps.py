@@ -120,7 +120,9 @@ def documented() -> dict[str, Any]:
                 "id": "e1",
                 "by": "s1",
                 "category": "shielding_in_the_moment",
-                "description": "Ana sent the children to the neighbour's when Marco came home drunk.",
+                "description": (
+                    "Ana sent the children to the neighbour's when Marco came home drunk."
+                ),
                 "when": "2023-03-02",
                 "source": "survivor",
                 "quote": "I get them out first.",
