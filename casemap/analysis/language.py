@@ -43,9 +43,9 @@ OPERATIONS = {
 }
 
 Where = Literal["sentence", "before", "after"]
-# Lower-case literals one of which a whole rule needs (None: always run it), and the same for
-# each of its patterns.
-_Prefilter = tuple[frozenset[str] | None, tuple[frozenset[str] | None, ...]]
+# Lower-case literals one of which a whole rule needs (None: always run it), and for each of its
+# patterns the sets of literals it needs one of each of (None: always run it).
+_Prefilter = tuple[frozenset[str] | None, tuple[tuple[frozenset[str], ...] | None, ...]]
 
 
 class LazyPattern:
@@ -296,8 +296,11 @@ def _passes(rule: LanguageRule, doc: _Text, start: int, end: int) -> bool:
 _MIN_LITERAL = 3
 
 
-def _required(items: Any) -> frozenset[str] | None:
-    """Lower-case strings one of which every match of the parsed items contains, or None."""
+def _needs(items: Any) -> list[frozenset[str]]:
+    """Sets of lower-case strings, every match of the parsed items holding one string of each.
+
+    The most selective set comes first (longest shortest string, then fewest strings).
+    """
     from re import _constants as c  # type: ignore[attr-defined]
 
     candidates: list[frozenset[str]] = []
@@ -313,30 +316,27 @@ def _required(items: Any) -> frozenset[str] | None:
             run.append(chr(av).lower())
             continue
         flush()
-        found: frozenset[str] | None = None
         if op is c.SUBPATTERN:
-            found = _required(av[-1])
+            candidates += _needs(av[-1])
         elif op is c.BRANCH:
-            parts = [_required(b) for b in av[1]]
-            if all(p is not None for p in parts):
-                found = frozenset().union(*parts)  # type: ignore[arg-type]
+            parts = [_needs(b) for b in av[1]]
+            if all(parts):
+                candidates.append(frozenset().union(*(p[0] for p in parts)))
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
             low, _, item = av
-            found = _required(item) if low >= 1 else None
-        if found:
-            candidates.append(found)
+            if low >= 1:
+                candidates += _needs(item)
     flush()
     usable = [s for s in candidates if min(map(len, s)) >= _MIN_LITERAL]
-    if not usable:
-        return None
-    return max(usable, key=lambda s: (min(map(len, s)), -len(s)))
+    return sorted(usable, key=lambda s: (min(map(len, s)), -len(s)), reverse=True)
 
 
-def _required_of(pattern: AnyPattern) -> frozenset[str] | None:
+def _required_of(pattern: AnyPattern) -> tuple[frozenset[str], ...] | None:
+    """Every set of literals the pattern needs one of (None: cannot tell, always run it)."""
     from re import _parser as parser  # type: ignore[attr-defined]
 
     try:
-        return _required(parser.parse(pattern.pattern, pattern.flags))
+        return tuple(_needs(parser.parse(pattern.pattern, pattern.flags))) or None
     except Exception:  # noqa: BLE001 - a pattern we cannot analyse simply always runs
         return None
 
@@ -346,7 +346,7 @@ def _prefilter(patterns: Sequence[AnyPattern]) -> _Prefilter:
     required = tuple(_required_of(p) for p in patterns)
     whole = None
     if all(r is not None for r in required):
-        whole = frozenset().union(*required)  # type: ignore[arg-type]
+        whole = frozenset().union(*(r[0] for r in required))  # type: ignore[index]
     return whole, required
 
 
@@ -373,23 +373,30 @@ class _Scanner:
     """Which patterns of a list of rules may match a text, from one pass over the text.
 
     Pattern number ``k`` (counting through the rules in order) is bit ``k`` of the answer, and
-    ``where[k]`` is (rule number, pattern number in the rule).
+    ``where[k]`` is (rule number, pattern number in the rule). A pattern's first set of literals
+    sets its bit; its other sets have bits of their own above those (``also[k]``), all needed.
     """
 
     def __init__(self, rules: Sequence[LanguageRule]) -> None:
         self.rules = tuple(rules)  # held so that the ids in the cache key stay theirs
-        self.where: list[tuple[int, int]] = []
+        self.where = [(i, j) for i, r in enumerate(self.rules) for j in range(len(r.patterns))]
+        self.patterns = (1 << len(self.where)) - 1
+        self.also = [0] * len(self.where)
         self.always = 0
         bits: dict[str, int] = {}
-        for i, rule in enumerate(self.rules):
-            for j, needed in enumerate(rule.prefilter[1]):
-                k = len(self.where)
-                self.where.append((i, j))
-                if needed is None:
-                    self.always |= 1 << k
-                else:
-                    for word in needed:
-                        bits[word] = bits.get(word, 0) | 1 << k
+        extra = len(self.where)
+        for k, (i, j) in enumerate(self.where):
+            needed = self.rules[i].prefilter[1][j]
+            if needed is None:
+                self.always |= 1 << k
+                continue
+            for n, words in enumerate(needed):
+                bit = 1 << k if n == 0 else 1 << extra
+                if n:
+                    self.also[k] |= bit
+                    extra += 1
+                for word in words:
+                    bits[word] = bits.get(word, 0) | bit
         # A literal found at a position stands for itself and every literal that is its prefix.
         self.bits = {
             w: functools.reduce(int.__or__, (bits.get(w[:n], 0) for n in range(1, len(w) + 1)))
@@ -454,7 +461,8 @@ def check_language(text: str, rules: Sequence[LanguageRule] = RULES) -> list[Lan
         return []
     doc = _Text(text)
     scanner = _scanner(rules)
-    possible = scanner.possible(text.lower())
+    present = scanner.possible(text.lower())
+    possible = present & scanner.patterns
     found: list[LanguageFinding] = []
     current = -1
     spans: list[tuple[int, int]] = []
@@ -462,7 +470,11 @@ def check_language(text: str, rules: Sequence[LanguageRule] = RULES) -> list[Lan
     while possible:
         bit = possible & -possible
         possible ^= bit
-        i, j = scanner.where[bit.bit_length() - 1]
+        k = bit.bit_length() - 1
+        also = scanner.also[k]
+        if present & also != also:
+            continue
+        i, j = scanner.where[k]
         if i != current:
             if spans:
                 found += _one_per_stretch(text, scanner.rules[current], spans)
