@@ -37,10 +37,20 @@ def case_list_html(folder: Path | None = None) -> str:
         badge = (
             " <span class='cm-badge'>training copy</span>" if "x_training" in c.extensions else ""
         )
+        # Supervisors review any case; trainers present only fictional or de-identified ones.
+        more = [("review.ipynb", "review")]
+        if listing.path.parent.name == "demo" or "x_training" in c.extensions:
+            more.append(("present.ipynb", "present"))
+        extra = "".join(
+            f" · <a class='cm-{label}-link' href='{html.escape(f'{nb}?case={quote(c.case_id)}')}'"
+            f">{label}</a>"
+            for nb, label in more
+        )
         rows.append(
             f"<li><a class='cm-case-link' href='{html.escape(case_link(c.case_id))}' "
             f"data-case='{html.escape(c.case_id)}'><code>{html.escape(c.case_id)}</code> · "
-            f"{html.escape(c.title or 'Untitled case')}</a>{badge}</li>"
+            f"{html.escape(c.title or 'Untitled case')}</a>{badge}"
+            f"<span class='cm-help'>{extra}</span></li>"
         )
     if not rows:
         return "<p class='cm-help'>No cases yet. Start one below.</p>"

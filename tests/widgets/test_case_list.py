@@ -25,3 +25,16 @@ def test_new_case_needs_a_title(case_home):
     cases = CaseList()
     assert cases.create() is None
     assert "title" in cases.status.value
+
+
+def test_review_for_every_case_and_present_only_for_demo_or_training(case_home):
+    """Each case links to its review; only fictional demo cases link to the presentation."""
+    cases = CaseList()
+    cases.new_title.value = "A real consultation"
+    real = cases.create()
+    html = case_list_html()
+    for path in (case_home / "demo").glob("*.json"):
+        assert f"href='review.ipynb?case={path.stem}'" in html
+        assert f"href='present.ipynb?case={path.stem}'" in html
+    assert f"href='review.ipynb?case={real.stem}'" in html
+    assert f"present.ipynb?case={real.stem}" not in html
