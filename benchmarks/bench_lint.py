@@ -5,7 +5,11 @@ Target (issue 3): under 1 s at 1,000 records. Both commands must read and valida
 so the baseline, measured in the same run on the same file, is ``store.load`` alone; the ratio is
 what the command costs on top of that. ``lint_case`` (in memory, as the workbook calls it) and
 ``word_count`` (one regular expression over the same fields: the least a text scan must do) are
-shown too, so the cost of the 45 rules over one plain pass is visible.
+shown too, so the cost of the rules over one plain pass is visible.
+
+A second table is what a fresh process pays before its first finding (a Voila page showing the
+lens, a ``casemap caseload`` worker): importing the language lens and checking one sentence,
+in a new interpreter, against importing ``casemap.model`` alone (which the lens imports).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import contextlib
 import io
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -39,6 +44,36 @@ def median_time(fn: Callable[[], object], repeat: int) -> float:
         fn()
         times.append(time.perf_counter() - t)
     return statistics.median(times)
+
+
+def fresh_process(code: str) -> float:
+    """CPU seconds a new interpreter spends on ``code`` (its own start-up left out)."""
+    timed = f"import time; t = time.process_time()\n{code}\nprint(time.process_time() - t)"
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "-c", timed], capture_output=True, text=True, check=True, cwd=root
+    )
+    return float(out.stdout.split()[-1])
+
+
+def start_up() -> None:
+    sentence = "She failed to protect the children from his violence."
+    steps = {
+        "import casemap.model (baseline)": "import casemap.model",
+        "import casemap.analysis.language": "import casemap.analysis.language",
+        "import + first check_language": (
+            f"from casemap.analysis.language import check_language\ncheck_language({sentence!r})"
+        ),
+    }
+    times = {
+        name: statistics.median(fresh_process(c) for _ in range(5)) for name, c in steps.items()
+    }
+    base = times["import casemap.model (baseline)"]
+    print()
+    print("| fresh process | CPU ms | ratio to importing the model |")
+    print("|---|---:|---:|")
+    for name, t in times.items():
+        print(f"| {name} | {t * 1e3:.0f} | {t / base:.1f}x |")
 
 
 def command(*argv: str) -> Callable[[], None]:
@@ -83,6 +118,7 @@ def main() -> None:
             f"| {n:,} | {words:,} | {found:,} | {name} | {t * 1e3:.0f} | {base * 1e3:.0f} "
             f"| {t / base:.1f}x | {scan * 1e3:.1f} |"
         )
+    start_up()
 
 
 if __name__ == "__main__":
