@@ -328,6 +328,9 @@ TABLE = [
     ("her-mental-health-as-problem", "Mum has low self-esteem.", True),
     ("the-fight", "He missed three visits in a row.", False),
     ("mutual-argument", "There was a disagreement among the professionals.", False),
+    # gen2-r6
+    ("anger-loss-of-control", "Dad snapped and threw his phone at her.", True),
+    ("anger-loss-of-control", "He snapped a selfie with the kids at the zoo.", False),
 ]
 
 
