@@ -6,7 +6,6 @@ is first shown, so the workbook is interactive before matplotlib is loaded.
 
 from __future__ import annotations
 
-import io
 import logging
 from typing import Any
 
@@ -30,14 +29,6 @@ LANE_LABELS = {
 
 
 FILTER_DELAY = 0.5  # seconds
-SCREEN_DPI = 80  # the A3 figure at 80 dpi is about 1300 px wide: sharp on screen, quick to draw
-
-
-def screen_png(fig: Any) -> bytes:
-    """The figure as a PNG for the screen (exports use casemap.render.timeline.to_bytes)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=SCREEN_DPI, metadata={"Software": None})
-    return buffer.getvalue()
 
 
 class TimelineView(ipw.VBox):
@@ -165,7 +156,7 @@ class TimelineView(ipw.VBox):
             self.stale = True
             return
         self._people()
-        from casemap.render.timeline import draw_timeline
+        from casemap.render.timeline import draw_timeline, screen_png
 
         case = self.session.case
         self.image.value = screen_png(draw_timeline(case, self.options()))

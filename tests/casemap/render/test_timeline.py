@@ -35,6 +35,7 @@ from casemap.render.timeline import (
     drawn_marks,
     format_for,
     listed_undated,
+    screen_png,
     to_bytes,
 )
 from tests.strategies import cases
@@ -443,6 +444,53 @@ def test_png_is_200_dpi():
     image = Image.open(io.BytesIO(to_bytes(draw_timeline(small_case()), "png")))
     assert image.size[0] == round(16.54 * 200)
     assert round(image.info["dpi"][0]) == 200
+
+
+def _grey(png: bytes):
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
+
+
+def test_screen_png_puts_text_where_matplotlib_does():
+    """The screen picture is matplotlib's own at 80 dpi, every text in the same place."""
+    import matplotlib
+
+    from casemap.render import timeline
+
+    fig = draw_timeline(small_case())
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(timeline._SCREEN_RC):
+        fig.savefig(buffer, format="png", dpi=80)
+    reference = _grey(buffer.getvalue())
+    screen = _grey(screen_png(draw_timeline(small_case())))
+    assert screen.shape == reference.shape
+    height, width = screen.shape
+    assert width == round(16.54 * 80)
+    # Title and row names (the top and the left margin): of the screen picture's crops moved by
+    # up to two pixels, the one not moved at all is the closest to matplotlib's.
+    for top, bottom, left, right in [(0.0, 0.06, 0.0, 0.5), (0.06, 0.6, 0.0, 0.17)]:
+        y0, y1, x0, x1 = (
+            int(top * height) + 2,
+            int(bottom * height),
+            int(left * width) + 2,
+            int(right * width),
+        )
+        crop = reference[y0:y1, x0:x1]
+        moves = {
+            (dx, dy): abs(crop - screen[y0 + dy : y1 + dy, x0 + dx : x1 + dx]).mean()
+            for dx in range(-2, 3)
+            for dy in range(-2, 3)
+        }
+        assert min(moves, key=moves.get) == (0, 0)
+
+
+def test_screen_png_forgets_the_previous_picture():
+    """Drawing case B between two drawings of A leaves A's picture unchanged, and B's differs."""
+    a = screen_png(draw_timeline(small_case()))
+    b = screen_png(draw_timeline(small_case(title="Another family altogether")))
+    assert screen_png(draw_timeline(small_case())) == a != b
 
 
 @pytest.mark.parametrize(
