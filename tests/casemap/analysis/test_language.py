@@ -331,6 +331,26 @@ TABLE = [
     # gen2-r6
     ("anger-loss-of-control", "Dad snapped and threw his phone at her.", True),
     ("anger-loss-of-control", "He snapped a selfie with the kids at the zoo.", False),
+    # gen2-r7
+    ("failure-to-protect", "It is unclear whether mum can protect the baby.", True),
+    ("exposure-to-violence", "The abuse they have witnessed has affected their sleep.", True),
+    ("mutual-violence", "Mother has also been aggressive towards him.", True),
+    ("mutual-argument", "Mum and dad are always at loggerheads.", True),
+    ("couple-as-actor", "The parents don't see eye to eye.", True),
+    ("couple-as-actor", "The household is known to police for domestic incidents.", True),
+    ("chose-to-stay", "She puts her latest boyfriend before her children.", True),
+    ("provocation", "She flirted with his friend, which is why he slapped her.", True),
+    ("crime-of-passion", "The murder was an expression of his love for her.", True),
+    ("why-doesnt-she-leave", "She married him with her eyes wide open.", True),
+    ("sexual-violence-euphemism", "He wore her down into sex.", True),
+    ("non-compliant-mother", "Mum is not engaging honestly with the plan.", True),
+    ("turned-children-against", "She told the boys to avoid their father.", True),
+    ("engaged-because-wants-contact", "Dad is no risk to the children.", True),
+    ("joint-plan", "Both parents must sign a safety plan.", True),
+    ("father-absent", "Dad - not in touch.", True),
+    ("agentless-passive", "Her referral was pushed up the waiting list.", False),
+    ("mutual-argument", "There were arguments at the hearing about costs.", False),
+    ("parental-conflict", "The parents' evening conflict has been moved.", False),
 ]
 
 
