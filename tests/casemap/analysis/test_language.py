@@ -351,6 +351,24 @@ TABLE = [
     ("agentless-passive", "Her referral was pushed up the waiting list.", False),
     ("mutual-argument", "There were arguments at the hearing about costs.", False),
     ("parental-conflict", "The parents' evening conflict has been moved.", False),
+    # gen2-r8
+    ("exposure-to-violence", "The girls were raised in a climate of fear and violence.", True),
+    ("agentless-injury", "Her arm was cut by a flying plate.", True),
+    ("agentless-injury", "He was injured by a falling branch.", False),
+    ("sexual-violence-euphemism", "He carried on kissing her despite her asking him to stop.", True),
+    ("non-compliant-mother", "Mother was dismissive when the worker raised the plan.", True),
+    ("cant-see-the-impact", "Her experiences of violence mean she tolerates too much.", True),
+    ("turned-children-against", "She has cut him out of the children's lives.", True),
+    ("engaged-because-wants-contact", "He has attended every session, which is a clear strength.", True),
+    ("engaged-because-wants-contact", "She has engaged with the refuge, which is a protective factor.", False),
+    ("paraphrase", "Amy said things about her dad being scary.", True),
+    ("protective-act-as-risk", "Mum snatched the kids from the contact centre.", True),
+    ("why-doesnt-she-leave", "She needs to leave him for the children's sake.", True),
+    ("denial-minimising", "Mum wants to believe he has changed.", True),
+    ("mutual-argument", "The parents scuffled on the doorstep.", True),
+    ("survivor-task", "She is required to complete a programme on recognising abuse.", True),
+    ("provocation", "He was wound up by her texting her sister.", True),
+    ("agentless-passive", "Amy was bullied at school last year.", False),
 ]
 
 
