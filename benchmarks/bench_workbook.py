@@ -17,6 +17,7 @@ Run: .venv/bin/python benchmarks/bench_workbook.py [round-trip] [browser]
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import statistics
@@ -152,15 +153,67 @@ def browser_part(tmp: Path) -> None:
     print()
 
 
-def add_times(app, editor, runs: int) -> list[float]:
+class Parts:
+    """Seconds spent inside named functions during one click, found by wrapping them.
+
+    The wrappers are installed on the module attributes the workbook calls through, so the
+    workbook runs its ordinary code; garbage collection is timed through ``gc.callbacks``.
+    """
+
+    def __init__(self, runs: list[dict[str, float]]) -> None:
+        self.runs = runs  # one {part: seconds} per click
+        self.spent: dict[str, float] = {}
+        self._gc_start = 0.0
+        self._undo: list[tuple[object, str, object]] = []
+
+    def wrap(self, owner: object, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.spent[label] = self.spent.get(label, 0.0) + time.perf_counter() - start
+
+        setattr(owner, name, timed)
+        self._undo.append((owner, name, original))
+
+    def _gc(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._gc_start = time.perf_counter()
+        else:
+            took = time.perf_counter() - self._gc_start
+            self.spent[GC] = self.spent.get(GC, 0.0) + took
+
+    def __enter__(self) -> Parts:
+        gc.callbacks.append(self._gc)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        gc.callbacks.remove(self._gc)
+        for owner, name, original in reversed(self._undo):
+            setattr(owner, name, original)
+
+
+PARTS = ("with_record (validate the new case)", "store.save", "draw_timeline", "screen_png")
+GC = "garbage collection"
+
+
+def add_times(app, editor, runs: int, parts: Parts | None = None) -> list[float]:
     """Seconds from the Add click until the click's handler has finished (saved, redrawn)."""
     out = []
     for i in range(runs):
         editor.fields["description"].value = f"He sent {i + 20} messages in one night."
         editor.fields["when"].text.value = "2024-03~"
+        if parts is not None:
+            parts.spent = {}
         start = time.perf_counter()
         editor.add_button.click()
         out.append(time.perf_counter() - start)
+        if parts is not None:
+            parts.spent["click to redrawn timeline (all)"] = out[-1]
+            parts.runs.append(parts.spent)
         assert "Added" in editor.status.value, editor.status.value
     return out
 
@@ -173,6 +226,8 @@ def round_trip_part(tmp: Path) -> None:
     home = tmp / "rt-casefiles"
     os.environ["CASEMAP_HOME"] = str(home)
     os.environ["CASEMAP_EXPORTS"] = str(tmp / "rt-exports")
+    import widgets.apps
+    from casemap.render import timeline as render_timeline
     from widgets.apps import ConsultationApp
 
     print("Add-a-behaviour round trip in the kernel (median of 5): click to saved and redrawn\n")
@@ -181,6 +236,7 @@ def round_trip_part(tmp: Path) -> None:
         "ratio (in view / save) | target |"
     )
     print("|---:|---:|---:|---:|---:|---:|")
+    breakdown: list[dict[str, float]] = []
     for n in (100, 300, 1000):
         path = store.path_for(f"bench-{n}", home)
         store.save(make_case(n, seed=1).model_copy(update={"case_id": f"bench-{n}"}), path)
@@ -194,7 +250,12 @@ def round_trip_part(tmp: Path) -> None:
         timeline = app.editors["timeline"]
         timeline.show()
         draws = timeline.draws
-        shown = add_times(app, editor, RUNS)
+        with Parts(breakdown if n == 1000 else []) as parts:
+            parts.wrap(widgets.apps, "with_record", PARTS[0])
+            parts.wrap(store, "save", PARTS[1])
+            parts.wrap(render_timeline, "draw_timeline", PARTS[2])
+            parts.wrap(render_timeline, "screen_png", PARTS[3])
+            shown = add_times(app, editor, RUNS, parts)
         assert timeline.draws == draws + RUNS, "the timeline was not redrawn on every add"
         saves = []
         for _ in range(RUNS):
@@ -206,6 +267,25 @@ def round_trip_part(tmp: Path) -> None:
         target = "< 300" if n == 1000 else ""
         print(f"| {n:,} | {out:.0f} | {into:.0f} | {save:.0f} | {into / save:.1f} | {target} |")
     print()
+    print("Where the time goes at 1,000 records, timeline in view (median of 5 clicks, ms)\n")
+    print("| part | median ms | runs ms |")
+    print("|---|---:|---|")
+    rest = [
+        run["click to redrawn timeline (all)"] - sum(run.get(p, 0.0) for p in PARTS)
+        for run in breakdown
+    ]
+    for label, values in [
+        *((p, [run.get(p, 0.0) for run in breakdown]) for p in PARTS),
+        ("everything else (findings, editors, widgets)", rest),
+        (f"of all the above: {GC}", [run.get(GC, 0.0) for run in breakdown]),
+        (
+            "click to redrawn timeline (all)",
+            [r["click to redrawn timeline (all)"] for r in breakdown],
+        ),
+    ]:
+        runs = ", ".join(f"{v * 1e3:.0f}" for v in values)
+        print(f"| {label} | {statistics.median(values) * 1e3:.0f} | {runs} |")
+    print(f"\n({GC} happens inside the parts above and is counted in them too.)\n")
 
 
 def main() -> None:

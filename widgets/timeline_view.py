@@ -6,7 +6,10 @@ is first shown, so the workbook is interactive before matplotlib is loaded.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import ipywidgets as ipw
@@ -29,6 +32,25 @@ LANE_LABELS = {
 
 
 FILTER_DELAY = 0.5  # seconds
+
+
+@contextlib.contextmanager
+def _young_garbage() -> Iterator[None]:
+    """Pause garbage collection while a figure is drawn, then free it in a young collection.
+
+    A figure is some 30,000 objects in reference cycles, garbage once its picture is taken.
+    Collections during the drawing would move them to the oldest generation, to be freed
+    only by a full collection, which walks the whole kernel (cases, widgets, libraries):
+    200 ms on a 1,000-record case. Kept young, they go in a collection of the young ones.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect(0)
 
 
 class TimelineView(ipw.VBox):
@@ -159,7 +181,9 @@ class TimelineView(ipw.VBox):
         from casemap.render.timeline import draw_timeline, screen_png
 
         case = self.session.case
-        self.image.value = screen_png(draw_timeline(case, self.options()))
+        with _young_garbage():
+            picture = screen_png(draw_timeline(case, self.options()))
+        self.image.value = picture
         self.stale = False
         self.draws += 1
         self.note.value = (

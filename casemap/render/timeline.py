@@ -31,13 +31,14 @@ import io
 import itertools
 import math
 import re
+import struct
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 import matplotlib
 import numpy as np
-import PIL.Image
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
@@ -1464,8 +1465,7 @@ def screen_png(fig: Figure, dpi: int = SCREEN_DPI) -> bytes:
 
     Sets the figure's dpi (a screen figure is drawn for this once). Text is stamped from
     bitmaps kept between drawings (see ``_ScreenRenderer``); the picture is written as RGB
-    with light compression, which takes a third of the time of matplotlib's RGBA at level 6
-    for a file of the same size.
+    with light compression (see ``_png``).
     """
     fig.set_dpi(dpi)
     width, height = fig.canvas.get_width_height(physical=True)
@@ -1478,12 +1478,33 @@ def screen_png(fig: Figure, dpi: int = SCREEN_DPI) -> bytes:
     renderer.clear()
     with matplotlib.rc_context(_SCREEN_RC):
         fig.draw(renderer)
-    picture = PIL.Image.frombuffer(
-        "RGBA", (width, height), renderer.buffer_rgba(), "raw", "RGBA", 0, 1
+    return _png(np.asarray(renderer.buffer_rgba())[:, :, :3])
+
+
+def _png(rgb: np.ndarray) -> bytes:
+    """An RGB picture as a PNG with no row filter and zlib level 1.
+
+    Pillow tries every row filter at any level: 60 ms for a 1,000-record timeline on screen,
+    where no filter takes 25 ms and gives a smaller file (flat colours and white space).
+    """
+    height, width, _ = rgb.shape
+    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # filter byte 0: none
+    rows[:, 1:] = rgb.reshape(height, 3 * width)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, truecolour
+    return b"".join(
+        [
+            b"\x89PNG\r\n\x1a\n",
+            chunk(b"IHDR", header),
+            chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)),
+            chunk(b"IEND", b""),
+        ]
     )
-    buffer = io.BytesIO()
-    picture.convert("RGB").save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
 
 
 def format_for(path: str) -> str:

@@ -1,5 +1,9 @@
 """The timeline view: drawn when shown, redrawn when the case or a filter changes."""
 
+import gc
+
+import pytest
+
 from casemap.model import with_record
 
 
@@ -49,3 +53,19 @@ def test_filter_changes_are_drawn_once_after_a_pause(app):
     assert timeline.draws == draws
     timeline.flush()
     assert timeline.draws == draws + 1
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_drawing_leaves_garbage_collection_as_it_was(app, enabled):
+    """Collection is paused while the figure is drawn, then left on or off as it was."""
+    app.show_step("timeline")
+    timeline = app.editors["timeline"]
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        draws = timeline.draws
+        app.update_case({"title": "Changed"})
+        assert timeline.draws == draws + 1
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
