@@ -1,6 +1,7 @@
 """The debouncer runs only the last call, after a pause, on the running event loop."""
 
 import asyncio
+import threading
 
 from widgets.debounce import Debouncer
 
@@ -27,7 +28,11 @@ def test_runs_on_event_loop_after_pause():
         d("b")
         await asyncio.sleep(0.2)
 
-    asyncio.run(main())
+    # A thread of its own: Playwright's sync API (browser tests in the same session) leaves
+    # its loop marked as running in the main thread, where asyncio.run would refuse to start.
+    worker = threading.Thread(target=asyncio.run, args=(main(),))
+    worker.start()
+    worker.join(timeout=10)
     assert seen == ["b"]
 
 
