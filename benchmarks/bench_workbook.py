@@ -163,8 +163,12 @@ class Parts:
     def __init__(self, runs: list[dict[str, float]]) -> None:
         self.runs = runs  # one {part: seconds} per click
         self.spent: dict[str, float] = {}
+        self.pictures: list[float] = []  # when each new picture reached the Image widget
         self._gc_start = 0.0
         self._undo: list[tuple[object, str, object]] = []
+
+    def picture_arrived(self, change: dict) -> None:
+        self.pictures.append(time.perf_counter())
 
     def wrap(self, owner: object, name: str, label: str) -> None:
         original = getattr(owner, name)
@@ -198,6 +202,7 @@ class Parts:
 
 PARTS = ("with_record (validate the new case)", "store.save", "draw_timeline", "screen_png")
 GC = "garbage collection"
+PICTURE = "click to new picture in the Image widget"
 
 
 def add_times(app, editor, runs: int, parts: Parts | None = None) -> list[float]:
@@ -213,6 +218,7 @@ def add_times(app, editor, runs: int, parts: Parts | None = None) -> list[float]
         out.append(time.perf_counter() - start)
         if parts is not None:
             parts.spent["click to redrawn timeline (all)"] = out[-1]
+            parts.spent[PICTURE] = parts.pictures[-1] - start
             parts.runs.append(parts.spent)
         assert "Added" in editor.status.value, editor.status.value
     return out
@@ -255,7 +261,9 @@ def round_trip_part(tmp: Path) -> None:
             parts.wrap(store, "save", PARTS[1])
             parts.wrap(render_timeline, "draw_timeline", PARTS[2])
             parts.wrap(render_timeline, "screen_png", PARTS[3])
+            timeline.image.observe(parts.picture_arrived, names="value")
             shown = add_times(app, editor, RUNS, parts)
+            timeline.image.unobserve(parts.picture_arrived, names="value")
         assert timeline.draws == draws + RUNS, "the timeline was not redrawn on every add"
         saves = []
         for _ in range(RUNS):
@@ -278,6 +286,7 @@ def round_trip_part(tmp: Path) -> None:
         *((p, [run.get(p, 0.0) for run in breakdown]) for p in PARTS),
         ("everything else (findings, editors, widgets)", rest),
         (f"of all the above: {GC}", [run.get(GC, 0.0) for run in breakdown]),
+        (PICTURE, [run[PICTURE] for run in breakdown]),
         (
             "click to redrawn timeline (all)",
             [r["click to redrawn timeline (all)"] for r in breakdown],

@@ -181,9 +181,8 @@ class TimelineView(ipw.VBox):
         from casemap.render.timeline import draw_timeline, screen_png
 
         case = self.session.case
-        with _young_garbage():
-            picture = screen_png(draw_timeline(case, self.options()))
-        self.image.value = picture
+        with _young_garbage():  # the picture is sent before the figure is freed
+            self.image.value = screen_png(draw_timeline(case, self.options()))
         self.stale = False
         self.draws += 1
         self.note.value = (
