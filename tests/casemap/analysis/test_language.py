@@ -369,6 +369,21 @@ TABLE = [
     ("survivor-task", "She is required to complete a programme on recognising abuse.", True),
     ("provocation", "He was wound up by her texting her sister.", True),
     ("agentless-passive", "Amy was bullied at school last year.", False),
+    # gen2-r9
+    ("good-dad-bad-partner", "He is a loving dad who just has trouble in relationships.", True),
+    ("engaged-because-wants-contact", "Dad is committed to his two boys as he rings them nightly.", True),
+    ("her-mental-health-as-problem", "Her drinking is the real reason for the missed appointments.", True),
+    ("couple-as-actor", "The parents have had a history of ups and downs.", True),
+    ("couple-as-actor", "The parents have had years of problems with the landlord.", False),
+    ("crime-of-passion", "He could not handle her leaving and stabbed her.", True),
+    ("crime-of-passion", "Kai cannot cope with the separation.", False),
+    ("sexual-violence-euphemism", "They had sex when she was unconscious.", True),
+    ("paraphrase", "Kai has copied his dad's habit of swearing at his mum.", True),
+    ("her-mental-health-as-problem", "Mum overreacts to small things.", True),
+    ("volatile-relationship", "The couple dynamic has been toxic for years.", True),
+    ("parental-conflict", "Relations were frosty between mum and dad at handover.", True),
+    ("provocation", "She drove him over the edge.", True),
+    ("agentless-passive", "The van was damaged in a collision on the motorway.", False),
 ]
 
 
