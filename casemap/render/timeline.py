@@ -519,10 +519,12 @@ def _time_scale(lo: dt.date, hi: dt.date, items: list[_Item]) -> tuple[Scale, bo
         share = (b - a).days / (366 if calendar.isleap(a.year) else 365)
         weight = max(0.25, math.sqrt(per_year.get(a.year, 0) / busiest))
         positions.append(positions[-1] + share * weight * 365)
-    ordinals = [k.toordinal() for k in knots]
+    # As arrays once: np.interp would convert two lists on each of thousands of calls.
+    ordinals = np.array([k.toordinal() for k in knots], dtype=float)
+    at = np.array(positions, dtype=float)
 
     def scale(day: dt.date) -> float:
-        return float(np.interp(day.toordinal(), ordinals, positions))
+        return float(np.interp(day.toordinal(), ordinals, at))
 
     return scale, True
 
