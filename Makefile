@@ -20,6 +20,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test,hub]'
+	@# Editable installs skip data-files: link our Voila template (lab without CDN links) in.
+	mkdir -p $(VENV)/share/jupyter/voila/templates
+	ln -sfn $(CURDIR)/share/jupyter/voila/templates/casemap $(VENV)/share/jupyter/voila/templates/casemap
 	touch $(STAMP)
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).

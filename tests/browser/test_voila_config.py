@@ -57,3 +57,18 @@ def test_server_answers_on_loopback_only(voila):
     port = voila.url.rsplit(":", 1)[1]
     with pytest.raises((urllib.error.URLError, ConnectionError, OSError)):
         urllib.request.urlopen(f"http://{address}:{port}/voila/api/contents", timeout=5)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "notebook", ["consultation.ipynb?case=demo-01", "present.ipynb?case=demo-03"]
+)
+def test_pages_make_no_request_beyond_this_machine(page, voila, notebook):
+    """No page asks a CDN or any other host for anything: no leak of use, and it works offline."""
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(
+        ("http://127.0.0.1", "data:", "blob:")) else None)
+    page.goto(f"{voila.url}/voila/render/{notebook}")
+    page.wait_for_selector(".cm-app")
+    page.wait_for_timeout(1500)
+    assert outside == []
