@@ -39,10 +39,6 @@ TEXT_KEYS = {
     "recommendations",
 }
 
-# Phrasings of domain.md section 3 that hide him or blame her; the documented cases must not use
-# them and the training case must (it exists to show them).
-
-
 def load(path: Path) -> Case:
     return parse_case(json.loads(path.read_text(encoding="utf-8")))
 
