@@ -78,8 +78,7 @@ class ConsultationApp(ipw.VBox):
             style=shared.BUTTON_STYLE,
         )
         self.undo_button.add_class("cm-undo")
-        self.training_banner = ipw.HTML()
-        self.training_banner.add_class("cm-training-banner")
+        self.training_banner = shared.TrainingBanner()
         header = ipw.HBox(
             [self.heading, self.save_state, self.undo_button],
             layout=ipw.Layout(justify_content="space-between"),
@@ -175,33 +174,7 @@ class ConsultationApp(ipw.VBox):
     def open_from_url(cls, query: str | None = None, **options: Any) -> ipw.Widget:
         """The app for ``?case=ID`` (Voila's QUERY_STRING), the first demo case when there is
         none, or a calm message with the list of cases."""
-        log_to_server()
-        query = os.environ.get("QUERY_STRING", "") if query is None else query
-        values = parse_qs(query).get("case", [])
-        if not values:
-            path = first_demo_case()
-            if path is None:
-                return chooser("There are no cases yet. Start one below.")
-            return cls(path, **options)
-        case_id = values[0]
-        if not ID_PATTERN.match(case_id):
-            log.warning("refused a case id that does not match the id pattern")
-            return chooser("That link does not name a case. Choose one of the cases below.")
-        path = store.find_case(case_id)
-        if path is None:
-            return chooser(
-                f"There is no case '{case_id}' here. Choose one of the cases below, "
-                "or start a new one."
-            )
-        try:
-            return cls(path, **options)
-        except store.CasefileError as e:
-            for line in e.lines():
-                log.warning("%s", line)
-            return chooser(
-                f"The case '{case_id}' could not be opened: its file has problems. "
-                f"The details are in the server log (or run: casemap check {path.name})."
-            )
+        return open_case_app(lambda path: cls(path, **options), query)
 
     # -- the steps ----------------------------------------------------------------------
 
@@ -412,12 +385,7 @@ class ConsultationApp(ipw.VBox):
             f"<span class='cm-help'><code>{html.escape(case.case_id)}</code></span>"
         )
         training = "x_training" in case.extensions
-        self.training_banner.value = (
-            "<div><b>Training copy</b> · de-identified for teaching; not a live case.</div>"
-            if training
-            else ""
-        )
-        self.training_banner.layout.display = None if training else "none"
+        self.training_banner.show(training)
 
     def _show_save_state(self, change: Any = None) -> None:
         self.save_state.value = html.escape(self.session.save_state)
@@ -460,6 +428,39 @@ def first_demo_case() -> Path | None:
     paths = store.casefile_paths()
     demo = [p for p in paths if p.parent.name == "demo"]
     return (demo or paths or [None])[0]
+
+
+def open_case_app(build: Callable[[Path], ipw.Widget], query: str | None = None) -> ipw.Widget:
+    """One handling of ``?case=ID`` for every workbook: the id is checked against the pattern,
+    no id opens the first demo case, an unknown or unreadable case gives a calm message and the
+    case list (details in the server log). ``build`` makes the app for a casefile path."""
+    log_to_server()
+    query = os.environ.get("QUERY_STRING", "") if query is None else query
+    values = parse_qs(query).get("case", [])
+    if not values:
+        path = first_demo_case()
+        if path is None:
+            return chooser("There are no cases yet. Start one below.")
+        return build(path)
+    case_id = values[0]
+    if not ID_PATTERN.match(case_id):
+        log.warning("refused a case id that does not match the id pattern")
+        return chooser("That link does not name a case. Choose one of the cases below.")
+    path = store.find_case(case_id)
+    if path is None:
+        return chooser(
+            f"There is no case '{case_id}' here. Choose one of the cases below, "
+            "or start a new one."
+        )
+    try:
+        return build(path)
+    except store.CasefileError as e:
+        for line in e.lines():
+            log.warning("%s", line)
+        return chooser(
+            f"The case '{case_id}' could not be opened: its file has problems. "
+            f"The details are in the server log (or run: casemap check {path.name})."
+        )
 
 
 class StartPage(ipw.VBox):

@@ -33,6 +33,7 @@ from casemap.model import Case, Record, new_case
 from casemap.render.audience import apply_audience, known_places, name_replacer, scrub_whereabouts
 from casemap.render.timeline import TimelineOptions, draw_timeline, to_bytes
 
+from . import shared
 from .errors import ErrorReporter, log_to_server
 from .style import CSS
 
@@ -190,8 +191,7 @@ class PresentApp(ipw.VBox):
         self.guard = self.reporter.guard
         self.heading = ipw.HTML()
         self.heading.add_class("cm-case-heading")
-        self.training_banner = ipw.HTML()
-        self.training_banner.add_class("cm-training-banner")
+        self.training_banner = shared.TrainingBanner()
         self.prev_button = ipw.Button(description="Previous", icon="arrow-left")
         self.prev_button.add_class("cm-present-prev")
         self.next_button = ipw.Button(
@@ -246,12 +246,12 @@ class PresentApp(ipw.VBox):
         arrow-key script as a page output."""
         from IPython.display import HTML, display
 
-        from .apps import ConsultationApp
+        from .apps import open_case_app
 
         log_to_server()
         display(HTML(KEYS_SCRIPT))
         # The workbook's URL handling (id pattern, missing or broken cases), building this app.
-        return ConsultationApp.open_from_url.__func__(cls, query, **options)
+        return open_case_app(lambda path: cls(path, **options), query)
 
     # -- text on screen ------------------------------------------------------------------------
 
@@ -283,12 +283,7 @@ class PresentApp(ipw.VBox):
         self.next_button.disabled = self.index == last
         self.counter.value = f"Step {self.index + 1} of {len(self.steps)}"
         training = self.training
-        self.training_banner.value = (
-            "<div><b>Training copy</b> · de-identified for teaching; not a live case.</div>"
-            if training
-            else ""
-        )
-        self.training_banner.layout.display = None if training else "none"
+        self.training_banner.show(training)
         self.heading.value = f"{self.text(self.case.title) or 'Case'} · presentation"
         if self.index == 0:
             self._show_opening()

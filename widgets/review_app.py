@@ -24,6 +24,7 @@ from casemap.analysis import review
 from casemap.model import Case, Rating, Review, next_id, revalidate
 from casemap.render import review_report
 
+from . import shared
 from .debounce import Debouncer
 from .errors import ErrorReporter, log_to_server
 from .export_panel import download_link
@@ -133,8 +134,7 @@ class ReviewApp(ipw.VBox):
         self.heading.add_class("cm-case-heading")
         self.save_state = ipw.HTML()
         self.save_state.add_class("cm-save-state")
-        self.training_banner = ipw.HTML()
-        self.training_banner.add_class("cm-training-banner")
+        self.training_banner = shared.TrainingBanner()
         self.message = ipw.HTML()
         self.message.add_class("cm-message")
 
@@ -235,11 +235,11 @@ class ReviewApp(ipw.VBox):
     @classmethod
     def open_from_url(cls, query: str | None = None, **options: Any) -> ipw.Widget:
         """The review for ``?case=ID``, the first demo case when there is none, or a chooser."""
-        from .apps import ConsultationApp
+        from .apps import open_case_app
 
         log_to_server()
         # The workbook's URL handling (id pattern, missing or broken cases), building this app.
-        return ConsultationApp.open_from_url.__func__(cls, query, **options)
+        return open_case_app(lambda path: cls(path, **options), query)
 
     # -- showing -----------------------------------------------------------------------------
 
@@ -253,12 +253,7 @@ class ReviewApp(ipw.VBox):
             f"<span class='cm-help'><code>{html.escape(case.case_id)}</code></span>"
         )
         training = "x_training" in case.extensions
-        self.training_banner.value = (
-            "<div><b>Training copy</b> · de-identified for teaching; not a live case.</div>"
-            if training
-            else ""
-        )
-        self.training_banner.layout.display = None if training else "none"
+        self.training_banner.show(training)
         self.evidence = review.evidence(case)
         for c, editor in self.criteria.items():
             editor.evidence.value = evidence_html(self.evidence[c])

@@ -31,3 +31,18 @@ def html(value: str = "", *classes: str) -> ipw.HTML:
     for c in classes:
         widget.add_class(c)
     return widget
+
+
+TRAINING_COPY = "<div><b>Training copy</b> · de-identified for teaching; not a live case.</div>"
+
+
+class TrainingBanner(ipw.HTML):
+    """The "training copy" banner: shown for de-identified training cases, empty otherwise."""
+
+    def __init__(self) -> None:
+        super().__init__("", layout=ipw.Layout(display="none"))
+        self.add_class("cm-training-banner")
+
+    def show(self, training: bool) -> None:
+        self.value = TRAINING_COPY if training else ""
+        self.layout.display = None if training else "none"
