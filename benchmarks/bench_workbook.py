@@ -250,7 +250,8 @@ def round_trip_part(tmp: Path) -> None:
     for n in (100, 300, 1000):
         path = store.path_for(f"bench-{n}", home)
         store.save(make_case(n, seed=1).model_copy(update={"case_id": f"bench-{n}"}), path)
-        app = ConsultationApp(path)
+        # Opened as the notebook opens it (?case=ID), so start-up settles the same way.
+        app = ConsultationApp.open_from_url(f"case=bench-{n}")
         editor = app.editor("pattern")
         app.show_step("timeline")
         app.show_step("pattern")

@@ -165,6 +165,13 @@ class AudienceView:
         return part in _PARTS_BY_AUDIENCE[self.audience]
 
 
+def in_the_room(case: Case) -> AudienceView:
+    """The consultation audience with nothing set apart, for the consultation's own screen and
+    wall: everyone there may see everything, and survivor-confidential records are marked in
+    place. Documents, which travel, use :func:`apply_audience` and keep them in an appendix."""
+    return AudienceView("consultation", case)
+
+
 def apply_audience(case: Case, audience: str) -> AudienceView:
     """The case as ``audience`` may see it: a valid Case, plus the consultation's appendix."""
     if audience not in AUDIENCES:

@@ -53,8 +53,8 @@ from matplotlib.transforms import Affine2D, blended_transform_factory, offset_co
 
 from .. import dates, taxonomy
 from ..analysis import pattern
-from ..model import SECTIONS, Case, Person, Record
-from .audience import AudienceView, apply_audience
+from ..model import Case, Person, Record
+from .audience import AudienceView, apply_audience, in_the_room
 
 LANES = ("perpetrator", "efforts", "children", "intersections", "responses")
 """Lane ids, top to bottom. ``children`` is one lane per child."""
@@ -751,10 +751,12 @@ def draw_timeline(
     """
     _check_options(options)
     if isinstance(case, AudienceView):
-        view, body = case, case.case
+        view = case
+    elif options.audience == "consultation":
+        view = in_the_room(case)
     else:
         view = apply_audience(case, options.audience)
-        body = _with_appendix(view)
+    body = view.case
     lanes = tuple(lane for lane in options.lanes or LANES if view.shows(_PART[lane]))
     with matplotlib.rc_context(_RC):
         marking = f"CONFIDENTIAL · {view.label}" if view.confidential else view.label
@@ -769,21 +771,6 @@ _PART = {
     "intersections": "intersections",
     "responses": "responses",
 }
-
-
-def _with_appendix(view: AudienceView) -> Case:
-    """The body, plus the records the audience keeps apart (consultation: the padlocked ones).
-
-    On the wall in a consultation everyone must see the whole pattern *and* know which records
-    are survivor-confidential, so the appendix is drawn in place, each mark with a padlock.
-    """
-    if not view.appendix:
-        return view.case
-    update = {
-        section: [*getattr(view.case, section), *(r for s, r in view.appendix if s == section)]
-        for section in {s for s, _ in view.appendix if s in SECTIONS}
-    }
-    return view.case.model_copy(update=update)
 
 
 def _draw(case: Case, options: TimelineOptions, marking: str) -> Figure:

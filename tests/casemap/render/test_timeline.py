@@ -260,6 +260,19 @@ def test_links_join_a_behaviour_to_the_impact_it_caused(links):
     assert [pytest.approx(e) for e in ends] == segments[0] and len(segments) == 1
 
 
+def test_links_from_a_confidential_behaviour_are_drawn_in_the_room_only():
+    """In the consultation room a padlocked behaviour keeps its link to the impact it caused;
+    the case-record picture has neither the behaviour nor the link."""
+    case = small_case()
+    secret = case.behaviours[0].model_copy(update={"confidential": True})
+    case = case.model_copy(update={"behaviours": [secret, *case.behaviours[1:]]})
+    room = draw_timeline(case)
+    assert [c for c in room.axes[0].collections if c.get_gid() == "links"]
+    record = draw_timeline(case, TimelineOptions(audience="case-record"))
+    assert not [c for c in record.axes[0].collections if c.get_gid() == "links"]
+    assert 'id="b1"' not in svg_text(record)
+
+
 def test_escalation_strip_counts_every_dated_behaviour_drawn(generated_case):
     """The monthly bars of the strip add up to the dated behaviours the options select."""
     options = TimelineOptions(categories=frozenset({"threats", "using_children"}))
