@@ -105,6 +105,45 @@ def growth(table: list[list[str]]) -> list[str]:
     return out
 
 
+def render_output(output: str) -> list[str]:
+    """A script's output as Markdown, in its own order: tables (with their growth fit),
+    headings before the tables they name, any other text in code blocks."""
+    out: list[str] = []
+    text: list[str] = []
+    table: list[str] = []
+
+    def flush_text() -> None:
+        if text:
+            out.extend(["```", *text, "```", ""])
+            text.clear()
+
+    def flush_table() -> None:
+        if table:
+            for t in tables("\n".join(table)):
+                out.extend(["| " + " | ".join(t[0]) + " |", "|" + "---|" * len(t[0])])
+                out.extend("| " + " | ".join(r) + " |" for r in t[1:])
+                fits = growth(t)
+                if fits:
+                    out.extend(["", "Growth with size (time ~ size^k): " + "; ".join(fits) + "."])
+                out.append("")
+            table.clear()
+
+    for line in output.splitlines():
+        if line.strip().startswith("|"):
+            flush_text()
+            table.append(line)
+            continue
+        flush_table()
+        if line.startswith("#"):
+            flush_text()
+            out.extend([f"#{line.strip()}", ""])
+        elif line.strip():
+            text.append(line.rstrip())
+    flush_table()
+    flush_text()
+    return out
+
+
 def run(script: Path) -> tuple[str, float, int]:
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
@@ -130,18 +169,7 @@ def main(argv: list[str]) -> int:
         parts += [f"## {script.stem.removeprefix('bench_')}", "", doc, "",
                   f"`{sys.executable.split('/')[-1]} benchmarks/{script.name}` "
                   f"({seconds:.0f} s{', FAILED' if code else ''})", ""]
-        for table in tables(output):
-            parts += ["| " + " | ".join(table[0]) + " |",
-                      "|" + "---|" * len(table[0])]
-            parts += ["| " + " | ".join(r) + " |" for r in table[1:]]
-            fits = growth(table)
-            if fits:
-                parts += ["", "Growth with size (time ~ size^k): " + "; ".join(fits) + "."]
-            parts.append("")
-        rest = [line for line in output.splitlines()
-                if line.strip() and not line.strip().startswith("|")]
-        if rest:
-            parts += ["```", *rest[-15:], "```", ""]
+        parts += render_output(output)
     OUT.parent.mkdir(exist_ok=True)
     OUT.write_text("\n".join(parts) + "\n")
     print(f"wrote {OUT.relative_to(REPO)}")
