@@ -30,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "tests" / "browser"))
+sys.path.insert(0, str(REPO))  # the browser conftest imports tests.support
 
 BARE = """{
  "cells": [{"cell_type": "code", "execution_count": null, "id": "a1", "metadata": {},

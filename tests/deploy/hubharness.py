@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,26 +19,11 @@ from pathlib import Path
 
 import psutil
 
+from tests.support import CHROMIUM_ARGS, free_port
+
 REPO = Path(__file__).resolve().parents[2]
 TEST_CONFIG = Path(__file__).with_name("jupyterhub_test_config.py")
 PROXY = REPO / "node_modules" / ".bin" / "configurable-http-proxy"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class LocalHub:
     """JupyterHub, its proxy and the users' servers, all under one temporary folder."""
 
