@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import getpass
 import json
 import os
@@ -293,18 +294,48 @@ def save(case: Case, path: Path | str | None = None, *, by: str | None = None) -
         data = dump_case(case)
         summary = describe_changes(before, data)
         entry = HistoryEntry(at=now, by=by or _who(), revision=revision, summary=summary)
-        saved = case.model_copy(
-            update={
-                "revision": revision,
-                "updated": now,
-                "created": case.created or now,
-                "history": [*case.history, entry],
-            }
-        )
-        out = dump_case(saved)
+        update = {
+            "revision": revision,
+            "updated": now,
+            "created": case.created or now,
+            "history": [*case.history, entry],
+        }
+        saved = case.model_copy(update=update)
+        # The case is dumped once; only what the save changed is dumped again.
+        out = {**data, **saved.model_dump(mode="json", include=set(update), exclude_none=True)}
+        out = {k: out[k] for k in sorted(out, key=_field_rank)}  # in dump_case's order
         parse_case(out)  # every file written must load: never write one that would not
-        _write_atomic(path, (json.dumps(out, ensure_ascii=False, indent=1) + "\n").encode())
+        _write_atomic(path, encode(out))
     return saved
+
+
+_FIELD_ORDER = {name: i for i, name in enumerate(Case.model_fields)}
+
+
+def _field_rank(key: str) -> int:
+    return _FIELD_ORDER.get(key, len(_FIELD_ORDER))  # x_ keys last, in the order read
+
+
+def encode(data: dict[str, Any]) -> bytes:
+    """A casefile dict as UTF-8 JSON with one record per line.
+
+    Top-level keys and the keys of objects inside them (plans, worker safety) get a line each,
+    and every item of a list of records a line of its own: a diff of two revisions shows the
+    records that changed, and writing costs what compact JSON costs (json's indent mode runs
+    its pure-Python encoder, 5x slower on a 1,000-record case).
+    """
+    return (_layout(data, 0) + "\n").encode()
+
+
+def _layout(value: Any, depth: int) -> str:
+    compact = functools.partial(json.dumps, ensure_ascii=False)
+    pad = " " * (depth + 1)
+    if isinstance(value, dict) and value and depth < 2:
+        items = [f"{pad}{compact(k)}: {_layout(v, depth + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad[:-1] + "}"
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return "[\n" + ",\n".join(pad + compact(v) for v in value) + "\n" + pad[:-1] + "]"
+    return compact(value)
 
 
 def save_copy(case: Case, folder: Path | None = None, *, note: str = "copy") -> tuple[Path, Case]:

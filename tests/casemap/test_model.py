@@ -91,6 +91,24 @@ def test_every_problem_is_reported_at_once():
     assert len(found) == 3, found
 
 
+def test_unknown_keys_are_reported_beside_field_errors():
+    """An unknown key is reported at its path even when the same record has a field error."""
+    def edit(d):
+        d["behaviours"][0].update(when="soon", colour="red")
+        d["people"][0].update(nick="x")
+        d.update(notes_extra=1)
+    found = problems(broken(edit))
+    for path in ("behaviours[0].colour", "people[0].nick", "notes_extra"):
+        assert sum(p.startswith(f"{path}: unknown key") for p in found) == 1, found
+    assert any(p.startswith("behaviours[0].when:") for p in found), found
+
+
+def test_a_model_built_in_code_refuses_a_misspelt_field():
+    """Building a record with a misspelt field name fails, as reading one from a file does."""
+    with pytest.raises(ValidationError):
+        Behaviour(id="b1", perpetrator="p1", category="physical_violence", descriptoin="x")
+
+
 def test_x_keys_are_kept_and_other_unknown_keys_refused():
     """Keys starting with x_ survive parse and dump, at top level and inside records."""
     data = broken(lambda d: (d.update(x_team={"a": 1}), d["behaviours"][0].update(x_tag="red")))

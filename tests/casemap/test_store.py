@@ -49,6 +49,21 @@ def test_save_then_load_gives_an_equal_case(home, data):
     assert saved.extensions == case.extensions
 
 
+def test_a_saved_casefile_has_one_record_per_line(home):
+    """Each record of a saved demo case is one line of the file, so a diff names records."""
+    demo = store.load(REPO / "casefiles" / "demo" / "demo-01.json")
+    path = home / "demo-01.json"
+    saved = store.save(demo, path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for section, record in saved.records():
+        holding = [line for line in lines if f'"id": "{record.id}"' in line]
+        assert len(holding) == 1, (section, record.id)
+        assert json.loads(holding[0].strip().rstrip(",")) == record.model_dump(
+            mode="json", exclude_none=True
+        )
+    assert json.loads(path.read_text(encoding="utf-8")) == store.dump_case(saved)
+
+
 def test_save_sets_revision_updated_and_history_without_case_text(home):
     """Each save adds one to the revision, sets updated and appends a text-free history entry."""
     path = home / "c-1.json"
