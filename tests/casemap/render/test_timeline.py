@@ -23,12 +23,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
 from matplotlib.testing.compare import compare_images
+from matplotlib.transforms import Bbox
 
 from casemap import dates
 from casemap.model import Case, parse_case
 from casemap.render.timeline import (
+    BarMarks,
     PointMarks,
     TimelineOptions,
     draw_timeline,
@@ -113,11 +114,12 @@ def point(fig, rid: str) -> tuple[PointMarks, float, float]:
     return found[0]
 
 
-def bar(fig, rid: str) -> Rectangle:
-    """The bar that draws an interval record."""
-    found = [a for a in fig.axes[0].get_children() if a.get_gid() == rid]
-    assert len(found) == 1 and isinstance(found[0], Rectangle), rid
-    return found[0]
+def bar(fig, rid: str) -> Bbox:
+    """Where the bar that draws an interval record sits (data coordinates)."""
+    found = [a.bounds(rid) for a in fig.axes[0].get_children()
+             if isinstance(a, BarMarks) and rid in a.ids]
+    assert len(found) == 1, f"{rid}: drawn {len(found)} times"
+    return Bbox.from_bounds(*found[0])
 
 
 def svg_text(fig) -> str:
@@ -224,10 +226,10 @@ def test_dates_are_drawn_as_sure_as_they_are():
     assert exact[0].face != "white"
     assert approx[0].face == "white" and uncertain[0].face == "white"  # "2022-06~", "2023-04?"
     interval, ongoing = bar(fig, "b3"), bar(fig, "b4")
-    assert interval.get_width() > 0
+    assert interval.width > 0
     right = ax.get_xlim()[1]
-    assert ongoing.get_x() + ongoing.get_width() == pytest.approx(right)
-    assert interval.get_x() + interval.get_width() < right
+    assert ongoing.x1 == pytest.approx(right)
+    assert interval.x1 < right
     # "2022-06~": a whisker through the mark, wider than June itself.
     _, ax_, ay = approx
     spans = [seg for c in ax.collections if isinstance(c, LineCollection)
@@ -331,9 +333,10 @@ def test_labels_never_overlap_and_count_what_they_hide(generated_case):
     def row(y: float) -> float:
         return min(middles, key=lambda m: abs(m - y))
 
-    marks = {a.get_gid(): row(a.get_y() + a.get_height() / 2) for a in ax.get_children()
-             if isinstance(a, Rectangle) and str(a.get_label()).startswith("_mark ")}
+    marks = {}
     for a in ax.get_children():
+        if isinstance(a, BarMarks):
+            marks |= {rid: row(y + h / 2) for rid, (_, y, _, h) in zip(a.ids, a.boxes, strict=True)}
         if isinstance(a, PointMarks):
             marks |= {rid: row(y) for rid, (_, y) in zip(a.ids, a.xy, strict=True)}
     assert len(marks) > 250
