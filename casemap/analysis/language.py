@@ -13,7 +13,9 @@ the first character that cannot be part of a name (write ``@gap2(?:safe)``, not 
 
 Text between double quotes is someone's exact words (domain.md §1.7) and is never flagged;
 neither is a record's ``quote`` field. Items of the survivor's plan are read as tasks set for
-her, so "Obtain a protection order" is caught without a subject.
+her, so "Obtain a protection order" is caught without a subject. In a case, the names of its own
+people are read as their roles ("Daniel lost his temper" as "he lost his temper"), and findings
+keep the worker's words and offsets.
 
 ``python -m casemap.analysis.language --eval tests/data/language_sentences.tsv`` prints recall
 and false-alarm rate over a labelled set.
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import functools
+import itertools
 import json
 import re
 import sys
@@ -577,16 +580,213 @@ def _survivor_plan_findings(
     return out
 
 
+# -- the case's own people ---------------------------------------------------------------------
+#
+# Case notes name people ("Daniel lost his temper", "Ms Okafor failed to protect"); the rules
+# speak of roles ("he", "the father", "she"). Before a field of a case is checked, every mention
+# of one of its people is replaced by the words of their role, and each finding is mapped back
+# to the original text, so its span and text are the worker's own words. The words stand for the
+# role, not a gender: the rules read "he" as the person using violence and "she" as the parent
+# he targets, whoever they are in a given family. Other adults (a grandmother, a worker) keep
+# their names: their role says nothing about who is using violence.
+
+# The word a mention becomes depends on its place in the sentence: before a verb it is the
+# subject ("Daniel hit her" -> "he hit her"), after a verb or preposition the object ("let Daniel
+# back" -> "let him back"), "Daniel's" the possessive; elsewhere the role noun ("father").
+Form = Literal["subject", "object", "possessive", "noun"]
+_ROLE_WORDS: dict[str, dict[str, str]] = {
+    "perpetrator": {"subject": "he", "object": "him", "possessive": "his", "noun": "father"},
+    "survivor": {"subject": "she", "object": "her", "possessive": "her", "noun": "mother"},
+    "child": {
+        "subject": "the child",
+        "object": "the child",
+        "possessive": "the child's",
+        "noun": "the child",
+    },
+}
+_TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+"
+_POSSESSIVE = r"(?P<pos>['’]s\b|(?<=s)['’](?!\w))?"
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*)$")
+# What comes next says "subject": an auxiliary, a modal, an adverb or a verb in the past or the
+# third person; what comes before says "object": a word that is not a conjunction or a verb of
+# saying (those start a new clause, whose first name is its subject).
+_VERB_NEXT = re.compile(
+    r"\s+(?:is|was|were|are|has|had|have|will|would|can|could|should|must|may|might|shall|did|"
+    r"does|do|isn't|wasn't|hasn't|hadn't|won't|wouldn't|can't|couldn't|didn't|doesn't|"
+    r"\w+ly|only|also|then|still|never|always|often|again|just|even|later|now|soon|once|"
+    r"hit|kept|knew|told|said|made|went|left|took|gave|got|came|ran|threw|struck|beat|broke|"
+    r"held|felt|thought|brought|sent|let|put|set|shut|cut|lost|found|saw|heard|spoke|stood|sat|"
+    r"fled|drove|caught|bit|fought|bought|sold|paid|meant|slept|woke|wrote|grabbed|"
+    r"\w+(?:ed|es)|\w+[^s'’\W]s)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_OPENER = re.compile(
+    r"(?:^|[.!?:;,(\-–—]|\b(?:and|but|or|nor|that|because|when|whenever|while|whilst|if|as|after|"
+    r"before|until|till|since|so|although|though|once|unless|where|why|how|what|who|whether|"
+    r"said|says|say|told|tells|reports?|reported|claims?|claimed|believes?|believed|thinks?|"
+    r"thought|knew|knows|know|shows?|showed|shown|states?|stated|feels?|felt|admits?|admitted|"
+    r"explained|explains?|alleges?|alleged|disclosed|discloses?|denies|denied|agrees?|agreed|"
+    r"accepts?|accepted|insists?|insisted|confirmed|confirms?|worried|fears?|feared|"
+    r"demonstrate|demonstrates|show|prove|proves|proved|"
+    r"did|does|do|is|was|has|had|can|could|would|should|will|"
+    r"didn't|doesn't|don't|isn't|wasn't|hasn't|hadn't|can't|couldn't|wouldn't|won't))\s*$",
+    re.IGNORECASE,
+)
+
+
+# "made Daniel do it", "let Sarah see": the name after a causative verb is its object.
+_CAUSATIVE_BEFORE = re.compile(
+    r"\b(?:make|makes|made|making|let|lets|letting|help|helps|helped|watch|watched|see|saw|hear|"
+    r"heard)\s+$",
+    re.IGNORECASE,
+)
+# "for Sarah to keep", "Daniel and Sarah argued": a role noun reads right in either place.
+_TO_NEXT = re.compile(r"\s+to\b", re.IGNORECASE)
+_AND = re.compile(r"\s*(?:,|,?\s+and|\s+&|\s+or)\s+", re.IGNORECASE)
+
+
+def _form(text: str, start: int, end: int, possessive: bool, paired: bool) -> Form:
+    before = text[max(0, start - 40) : start]
+    if possessive:
+        return "possessive"
+    if _CAUSATIVE_BEFORE.search(before):
+        return "object"
+    if paired or _TO_NEXT.match(text, end):
+        return "noun"
+    if _VERB_NEXT.match(text, end):
+        return "subject"
+    if _CLAUSE_OPENER.search(before):
+        return "noun"
+    return "object"
+
+
+@dataclass(frozen=True)
+class _Mention:
+    role: str
+    pattern: str  # a regular expression for one way of naming the person
+
+
+def _mentions(case: Case) -> list[_Mention]:
+    """The ways the case's people may be named in its text, each with the role it stands for.
+
+    A full name, an alias and a title with the surname ("Mr Hale") name one person. A given name
+    names a person only if no one else in the case has it; a surname alone only if no one else
+    has it; a title with a surname only if no other adult has that surname (a child sharing it
+    does not make "Mr Hale" ambiguous). Ambiguous forms are left as written.
+    """
+    people = [p for p in case.people if p.role in _ROLE_WORDS]
+    everyone = [p for p in case.people if p.name.strip()]
+
+    def tokens(name: str) -> list[str]:
+        return name.split()
+
+    def count(position: int, word: str, adults_only: bool = False) -> int:
+        return sum(
+            1
+            for p in everyone
+            if len(tokens(p.name)) > (position if position >= 0 else 0)
+            and tokens(p.name)[position] == word
+            and not (adults_only and p.role == "child")
+        )
+
+    out: list[_Mention] = []
+    for p in people:
+        names = [n for n in (p.name, *p.aliases) if n.strip()]
+        for n in names:
+            out.append(_Mention(p.role, rf"(?:{_TITLE})?{re.escape(n.strip())}"))
+        words = tokens(p.name)
+        if len(words) >= 2:
+            given, surname = words[0], words[-1]
+            if count(0, given) == 1:
+                out.append(_Mention(p.role, re.escape(given)))
+            if count(-1, surname, adults_only=True) == 1 and p.role != "child":
+                out.append(_Mention(p.role, _TITLE + re.escape(surname)))
+            if count(-1, surname) == 1:
+                out.append(_Mention(p.role, re.escape(surname)))
+    return out
+
+
+class _People:
+    """Replaces the case's people by the words of their role, remembering where each one was."""
+
+    def __init__(self, mentions: Sequence[_Mention]) -> None:
+        self.roles: list[str] = []
+        alternatives = []
+        # Longest first, so that "Daniel Hale" wins over "Daniel".
+        for n, m in enumerate(sorted(mentions, key=lambda m: len(m.pattern), reverse=True)):
+            self.roles.append(m.role)
+            alternatives.append(f"(?P<p{n}>{m.pattern})")
+        self.regex = (
+            re.compile(rf"(?<![\w'’-])(?:{'|'.join(alternatives)}){_POSSESSIVE}(?![\w-])")
+            if alternatives
+            else None
+        )
+
+    def substitute(self, text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
+        """The text with role words for names, and (new start, new end, start, end) of each."""
+        if self.regex is None:
+            return text, []
+        pieces: list[str] = []
+        spans: list[tuple[int, int, int, int]] = []
+        last = shift = 0
+        matches = list(self.regex.finditer(text))
+        paired = {
+            k
+            for i, (a, b) in enumerate(itertools.pairwise(matches))
+            if _AND.fullmatch(text, a.end(), b.start())
+            for k in (i, i + 1)
+        }
+        for i, m in enumerate(matches):
+            index = next(int(k[1:]) for k, v in m.groupdict().items() if v and k != "pos")
+            form = _form(text, m.start(), m.end(), bool(m.group("pos")), i in paired)
+            word = _ROLE_WORDS[self.roles[index]][form]
+            if _SENTENCE_START.search(text[max(0, m.start() - 8) : m.start()]):
+                word = word[0].upper() + word[1:]
+            pieces += [text[last : m.start()], word]
+            new_start = m.start() + shift
+            spans.append((new_start, new_start + len(word), m.start(), m.end()))
+            shift += len(word) - (m.end() - m.start())
+            last = m.end()
+        pieces.append(text[last:])
+        return "".join(pieces), spans
+
+
+def _map_back(
+    finding: LanguageFinding, text: str, spans: Sequence[tuple[int, int, int, int]]
+) -> LanguageFinding:
+    """The finding with its span in the original text: a cut inside a role word takes the name."""
+
+    def position(p: int, is_end: bool) -> int:
+        i = bisect.bisect_right([s[0] for s in spans], p - 1 if is_end else p) - 1
+        if i < 0:
+            return p
+        new_start, new_end, start, end = spans[i]
+        if p < new_end or (is_end and p == new_end):
+            return end if is_end else start
+        return p - new_end + end
+
+    start, end = position(finding.start, False), position(finding.end, True)
+    return replace(finding, start=start, end=end, text=text[start:end])
+
+
 def lint_case(case: Case, rules: Sequence[LanguageRule] = RULES) -> list[CaseLanguageFinding]:
-    """Language findings in every worker-written free-text field of a case, in case order."""
+    """Language findings in every worker-written free-text field of a case, in case order.
+
+    The case's own people are read as their roles ("Daniel lost his temper" as "he lost his
+    temper"), so that naming someone does not hide a phrasing from the rules.
+    """
+    people = _People(_mentions(case))
     out = []
-    for section, record, field, text in _text_fields(case):
+    for section, record, field, original in _text_fields(case):
+        text, spans = people.substitute(original)
         found = check_language(text, rules)
         if section == "plans.survivor":
             found = sorted(
                 found + _survivor_plan_findings(text, rules, found),
                 key=lambda f: (f.start, f.end, f.rule),
             )
+        if spans:
+            found = [_map_back(f, original, spans) for f in found]
         out += [CaseLanguageFinding(record, field, f) for f in found]
     return out
 
