@@ -49,7 +49,13 @@ from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Patch
 from matplotlib.path import Path
-from matplotlib.transforms import Affine2D, blended_transform_factory, offset_copy
+from matplotlib.text import Text
+from matplotlib.transforms import (
+    Affine2D,
+    IdentityTransform,
+    blended_transform_factory,
+    offset_copy,
+)
 
 from .. import dates, taxonomy
 from ..analysis import pattern
@@ -136,12 +142,6 @@ _MIN_ROW_PT = 13.0  # below this a row cannot hold a label: the figure grows ins
 _MAX_ROW_PT = 24.0  # above this rows drift apart and the eye loses the row
 _LABEL_CHARS = 34  # a label's length where marks crowd; "+N" counts the ones it hides
 _LABEL_MAX = 64  # and where the row is free up to the next mark
-_LABEL_BOX = {
-    "boxstyle": "square,pad=0.12",
-    "facecolor": "white",
-    "edgecolor": "none",
-    "alpha": 0.7,
-}
 _CHAR_EM = 0.56  # mean advance of a DejaVu Sans character, in ems, to estimate label widths
 
 # Layout, in inches. The right column holds the legend and the records with no date.
@@ -622,7 +622,7 @@ def _place_labels(
     mask: Callable[[str], str],
     trans_right,
     trans_left,
-) -> None:
+) -> list[Text]:
     """Label marks left to right along each row; a label that would overlap is counted instead.
 
     ``items`` holds (item, x where the label starts, y, is-interval), sorted by x. A label
@@ -654,24 +654,62 @@ def _place_labels(
             continue
         placed.append([text, x, y, 0, left, f"{item.record.id}-label"])
         end = x + width if not left else x + 6 * x_per_pt
+    out = []
     for text, x, y, hidden, left, gid in placed:
         label = f"{text} +{hidden}" if hidden else text
-        ax.text(
-            x,
-            y - 0.05,
-            label,
-            fontsize=_LABEL_SIZE,
-            va="center",
-            ha="right" if left else "left",
-            transform=trans_left if left else trans_right,
-            parse_math=False,
-            gid=gid,
-            clip_on=True,
-            color="#222222",
-            # Under the marks, over whiskers and bars: the text stays readable and no mark hides.
-            zorder=3.5,
-            bbox=_LABEL_BOX,
+        out.append(
+            ax.text(
+                x,
+                y - 0.05,
+                label,
+                fontsize=_LABEL_SIZE,
+                va="center",
+                ha="right" if left else "left",
+                transform=trans_left if left else trans_right,
+                parse_math=False,
+                gid=gid,
+                clip_on=True,
+                color="#222222",
+                # Under the marks, over whiskers and bars (on LabelBacks): readable, no mark hidden.
+                zorder=3.5,
+            )
         )
+    return out
+
+
+class LabelBacks(Artist):
+    """The pale boxes that keep mark labels readable over bars and whiskers, in one path.
+
+    A text's own ``bbox`` is a FancyBboxPatch per label, about a third of a millisecond each
+    to build and draw; these boxes are measured from the labels when drawn, as that patch is,
+    and drawn just under them.
+    """
+
+    def __init__(self, labels: list[Text]) -> None:
+        super().__init__()
+        self.labels = labels
+        self.set_zorder(3.45)
+        self.set_label("_label backs")
+
+    def draw(self, renderer) -> None:
+        shown = [t for t in self.labels if t.get_visible() and t.get_text()]
+        if not self.get_visible() or not shown:
+            return
+        boxes = []
+        for text in shown:
+            box = text.get_window_extent(renderer)
+            pad = _LABEL_PAD * renderer.points_to_pixels(text.get_fontsize())
+            boxes.append((box.x0 - pad, box.y0 - pad, box.width + 2 * pad, box.height + 2 * pad))
+        gc = renderer.new_gc()
+        gc.set_clip_rectangle(self.axes.bbox)
+        gc.set_linewidth(0)
+        renderer.draw_path(gc, _box_path(np.array(boxes)), IdentityTransform(), _LABEL_BACK)
+        gc.restore()
+        self.stale = False
+
+
+_LABEL_PAD = 0.12  # of the font size, around the text, as a "square,pad=0.12" box
+_LABEL_BACK = (1.0, 1.0, 1.0, 0.7)
 
 
 def _draw_lane_names(ax: Axes, blocks: list[_Block], layout: _Layout) -> None:
@@ -825,9 +863,11 @@ def _draw(case: Case, options: TimelineOptions, marking: str) -> Figure:
         for i in dated:
             px, py, interval = positions[i.record.id]
             by_row.setdefault(py, []).append((i, px, py, interval))
+        labels: list[Text] = []
         for row in by_row.values():
             row.sort(key=lambda t: (t[1], t[0].record.id))
-            _place_labels(ax, row, x_per_pt, hi, mask, trans_right, trans_left)
+            labels += _place_labels(ax, row, x_per_pt, hi, mask, trans_right, trans_left)
+        ax.add_artist(LabelBacks(labels))
     _draw_strip(strip, case, [i for i in items if i.lane == "perpetrator"], options, x)
     _draw_title(fig, case, options, layout, dated, undated, (lo_day, hi_day, warped), marking)
     below_key = _draw_legend(fig, layout, phases, dated)
@@ -961,13 +1001,6 @@ class BarMarks(Artist):
         x, y, w, h = self.boxes[self.ids.index(rid)]
         return float(x), float(y), float(w), float(h)
 
-    def _path(self, boxes: np.ndarray) -> Path:
-        x, y, w, h = boxes.T
-        corners = np.stack([(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)])
-        vertices = corners.transpose(2, 0, 1).reshape(-1, 2)
-        codes = np.tile(_RECT_CODES, len(boxes))
-        return Path(vertices, codes)
-
     def draw(self, renderer) -> None:
         if not self.get_visible():
             return
@@ -986,15 +1019,22 @@ class BarMarks(Artist):
         if renderer.open_group.__func__ is not RendererBase.open_group:
             for i, rid in enumerate(self.ids):
                 renderer.open_group("mark", gid=rid)
-                renderer.draw_path(gc, self._path(self.boxes[i : i + 1]), trans, face)
+                renderer.draw_path(gc, _box_path(self.boxes[i : i + 1]), trans, face)
                 renderer.close_group("mark")
         else:
-            renderer.draw_path(gc, self._path(self.boxes), trans, face)
+            renderer.draw_path(gc, _box_path(self.boxes), trans, face)
         gc.restore()
         self.stale = False
 
 
 _RECT_CODES = np.array([Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY])
+
+
+def _box_path(boxes: np.ndarray) -> Path:
+    """One path of rectangles given as rows of x, y, width, height."""
+    x, y, w, h = boxes.T
+    corners = np.stack([(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)])
+    return Path(corners.transpose(2, 0, 1).reshape(-1, 2), np.tile(_RECT_CODES, len(boxes)))
 
 
 def _bar_tracks(
