@@ -156,10 +156,11 @@ def counts_by_month(case: Case) -> pd.DataFrame:
     if not counts:
         return pd.DataFrame(index=pd.DatetimeIndex([], name="month"), dtype="int64")
     months = pd.date_range(min(k[0] for k in counts), max(k[0] for k in counts), freq="MS")
-    df = pd.DataFrame(0, index=months, columns=order, dtype="int64")
-    for (month, category), n in counts.items():
-        df.at[month, category] = n
+    # Built as a whole (setting cells one by one costs pandas ~20 us each, ms per redraw).
+    df = pd.Series(counts).unstack(fill_value=0).reindex(index=months, columns=order, fill_value=0)
+    df = df.astype("int64")
     df.index.name = "month"
+    df.columns.name = None
     return df
 
 
