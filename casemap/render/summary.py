@@ -4,7 +4,7 @@ The summary is computed once from an :class:`~casemap.render.audience.AudienceVi
 render-independent :class:`Summary` (sections of paragraphs, lists, tables and a figure); four
 small writers turn it into bytes. Every piece of case text is data: the HTML writer escapes it
 through jinja2's autoescaping, the Markdown writer through :func:`escape_markdown`, DOCX stores
-it as text runs, and the PDF is printed from the escaped HTML.
+it as text runs, and the PDF writer (reportlab) escapes it for reportlab's paragraph markup.
 
 Which parts a document has, and which records they may draw on, is decided by
 :func:`~casemap.render.audience.apply_audience` alone: the builder only asks ``view.shows(part)``
@@ -144,7 +144,7 @@ class Table:
 
     @property
     def widths(self) -> tuple[int, ...]:
-        """Column widths in percent (HTML/PDF use a fixed layout: fast and predictable)."""
+        """Column widths in percent (every format uses a fixed layout: fast and predictable)."""
         weights = [_NARROW.get(h, 30) for h in self.header]
         total = sum(weights)
         return tuple(round(100 * w / total) for w in weights)
@@ -972,7 +972,7 @@ def timeline_png(view: AudienceView) -> bytes:
 
     fig = draw_timeline(view, TimelineOptions(audience=view.audience))
     # 110 dpi: the figure is drawn for an A3 wall, so on an A4 page this is still ~250 dpi,
-    # and a quarter of the pixels of 200 dpi (profiled: PNG encoding and weasyprint's image
+    # and a quarter of the pixels of 200 dpi (profiled: PNG encoding and the PDF writer's image
     # re-encoding were 7 of the 35 s of a 1,000-record summary).
     return to_bytes(fig, "png", dpi=SUMMARY_DPI)
 

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from casemap import cli
-from casemap.model import Case, parse_case
+from casemap.model import Case, dump_case, parse_case
 from casemap.render import summary
 from casemap.render.audience import AUDIENCES, AudienceView, apply_audience
 from casemap.render.summary import (
@@ -153,6 +153,52 @@ def test_pdf_shows_only_what_the_audience_may_see(audience: str, marked: Marked)
     check_markers(audience, text_of("pdf", write(built, "pdf")), marked.markers)
 
 
+@PDF_PROPERTY
+@given(case=cases())
+def test_any_valid_case_renders_as_pdf(case: Case) -> None:
+    """Any valid case, with any text (long, non-Latin, markup-like), renders as PDF for everyone."""
+    for audience in AUDIENCES:
+        built = build_summary(case, audience, timeline=False)
+        assert "Audience:" in pdf_pages(write(built, "pdf"))[0]
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_pdf_marks_every_page(audience: str) -> None:
+    """Every PDF page carries the audience marking at its top and "Page n of N" at its foot."""
+    built = build_summary(demo(), audience, timeline=False)
+    pages = pdf_pages(write(built, "pdf"))
+    assert len(pages) > 1
+    for n, page in enumerate(pages, 1):
+        assert squash(built.marking) in squash(page), n
+        assert f"Page {n} of {len(pages)}" in page
+
+
+def test_pdf_row_taller_than_a_page_runs_on() -> None:
+    """A description longer than a page is printed whole, running on over the next pages."""
+    words = [f"z{n}q" for n in range(4000)]
+    data = dump_case(demo())
+    data["behaviours"][0]["description"] = " ".join(words)
+    built = build_summary(parse_case(data), "consultation", timeline=False)
+    pages = pdf_pages(write(built, "pdf"))
+    flat = squash("\n".join(pages))
+    assert not [w for w in words if w not in flat]
+    assert len(pages) > len(pdf_pages(write(build_summary(demo(), "consultation"), "pdf"))) + 3
+
+
+def test_pdf_outline_is_the_section_headings() -> None:
+    """The PDF's bookmarks are the summary's section headings, in order, subsections nested."""
+    from pypdf import PdfReader
+
+    built = build_summary(demo(), "consultation", timeline=False)
+    outline = PdfReader(io.BytesIO(write(built, "pdf"))).outline
+
+    def titles(entries: list) -> list[str]:
+        return [t for e in entries for t in (titles(e) if isinstance(e, list) else [e.title])]
+
+    assert titles(outline) == [s.title for s in built.sections]
+    assert any(isinstance(e, list) for e in outline)
+
+
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=cases())
 def test_any_valid_case_renders(case: Case) -> None:
@@ -222,6 +268,7 @@ def test_script_in_case_text_stays_text(fmt: str) -> None:
         data = write(build_summary(case, audience, timeline=False), fmt)
         if audience != "training":
             assert SCRIPT in text_of(fmt, data), audience
+            assert squash('"quoted" & <b>bold</b>') in squash(text_of(fmt, data)), audience
         if fmt == "html":
             assert b"<script" not in data and b"<b>bold" not in data
             assert "script" not in html_tags(data)
