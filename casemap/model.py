@@ -640,9 +640,26 @@ def with_record(case: Case, section: str, record: Any) -> Case:
 
     ``section`` is a top-level list (``behaviours``, ``people`` ...), ``plans.survivor``,
     ``plans.perpetrator``, ``worker_safety.threats_to_workers`` or
-    ``worker_safety.violence_outside_family``. The result is validated.
+    ``worker_safety.violence_outside_family``. The result is validated: the record on its own
+    (so one built with ``model_copy`` is checked too) and every reference in the case, which
+    is all a valid case with one record more can get wrong. The other records are shared with
+    ``case``, not rebuilt: the workbook keeps old cases for undo.
     """
     head, _, tail = section.partition(".")
+    owner = Case.model_fields[head].annotation if tail else Case
+    kind = _nested_models(owner.model_fields[tail or head].annotation)[0][0]  # type: ignore[union-attr]
+    where = f"{section}[{getattr(record, 'id', '?')}]"
+    if not isinstance(record, kind):
+        raise CaseInvalid([Problem(where, f"expected a {kind.__name__} record")])
+    try:
+        record = kind.model_validate(record.model_dump(mode="json", exclude_none=True))
+    except ValidationError as e:
+        raise CaseInvalid(
+            [
+                Problem(f"{where}.{p.path}" if p.path else where, p.message)
+                for p in problems_from_error(e)
+            ]
+        ) from None
     if tail:
         parent = getattr(case, head)
         items, found = _replace_in(getattr(parent, tail), record)
@@ -654,7 +671,11 @@ def with_record(case: Case, section: str, record: Any) -> Case:
         if not found:
             items.append(record)
         update = {head: items}
-    return revalidate(case.model_copy(update=update))
+    new = case.model_copy(update=update)
+    problems = find_reference_problems(new)
+    if problems:
+        raise CaseInvalid(problems)
+    return new
 
 
 def without_record(case: Case, record_id: str) -> Case:

@@ -152,6 +152,21 @@ def test_with_record_adds_and_replaces_and_validates():
         with_record(case, "efforts", ProtectiveEffort(id="e1", by="zz", category="other"))
 
 
+def test_with_record_checks_the_record_itself_and_shares_the_others():
+    """A record built with model_copy is validated; the unchanged records are not rebuilt."""
+    case = parse_case(BASE)
+    bad = case.behaviours[0].model_copy(update={"category": "hitting", "id": "b2"})
+    with pytest.raises(CaseInvalid) as e:
+        with_record(case, "behaviours", bad)
+    assert str(e.value.problems[0]).startswith("behaviours[b2].category: 'hitting'"), e.value
+    with pytest.raises(CaseInvalid, match="expected a Behaviour record"):
+        with_record(case, "behaviours", ProtectiveEffort(id="e9", by="s1", category="other"))
+    new = Behaviour(id="b2", perpetrator="p1", category="isolation")
+    added = with_record(case, "behaviours", new)
+    assert added.behaviours[0] is case.behaviours[0] and added.people == case.people
+    assert parse_case(dump_case(added)) == added
+
+
 def test_without_record_drops_references():
     """Removing a behaviour also removes it from the impacts that named it as a cause."""
     case = without_record(parse_case(BASE), "b1")
