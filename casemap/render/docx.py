@@ -7,6 +7,8 @@ characters XML cannot hold are removed when the summary is built (``summary.clea
 from __future__ import annotations
 
 import io
+import re
+from typing import Any
 
 from .summary import DISCLAIMER, Block, Bullets, Figure, Para, Run, Summary, Table
 
@@ -79,6 +81,43 @@ def _runs(paragraph: object, runs: tuple[Run, ...]) -> None:
         run.italic = r.em or None
 
 
+def _style_id(doc: object, name: str) -> str:
+    return doc.styles[name].style_id  # type: ignore[attr-defined]
+
+
+def _add_rows(tbl: Any, rows: tuple[tuple[str, ...], ...], twips: list[int]) -> None:
+    """Table rows written as WordprocessingML directly, the XML python-docx's ``add_row``, cell
+    width and ``add_run`` would write (a width on every cell: Word reads each cell's width,
+    LibreOffice the grid's), in a fifth of the time (950 rows: 0.13 s, not 0.6 s). lxml escapes
+    the text."""
+    from docx.oxml.ns import qn
+    from lxml.etree import SubElement
+
+    tr_, tc_, tcpr_, tcw_, p_, r_, rpr_, sz_, t_ = (
+        qn(f"w:{x}") for x in ("tr", "tc", "tcPr", "tcW", "p", "r", "rPr", "sz", "t")
+    )
+    w_, type_, val_ = qn("w:w"), qn("w:type"), qn("w:val")
+    space = "{http://www.w3.org/XML/1998/namespace}space"
+    widths = [str(t) for t in twips]
+    for row in rows:
+        tr = SubElement(tbl, tr_)
+        for text, width in zip(row, widths, strict=True):
+            tc = SubElement(tr, tc_)
+            SubElement(SubElement(tc, tcpr_), tcw_, {w_: width, type_: "dxa"})
+            r = SubElement(SubElement(tc, p_), r_)
+            SubElement(SubElement(r, rpr_), sz_, {val_: "18"})  # 9 pt
+            if _PLAIN.fullmatch(text):
+                t = SubElement(r, t_)
+                t.text = text
+                if text != text.strip():
+                    t.set(space, "preserve")
+            else:
+                r.text = text  # python-docx turns tabs and line breaks into <w:tab/>, <w:br/>
+
+
+_PLAIN = re.compile(r"[^\t\n\r]*")
+
+
 def _block(doc: object, block: Block) -> None:
     from docx.shared import Cm, Pt, RGBColor
 
@@ -94,6 +133,7 @@ def _block(doc: object, block: Block) -> None:
                 run.bold = True
                 run.font.color.rgb = RGBColor(*_MARK_RED)
     elif isinstance(block, Bullets):
+        bullet = _style_id(doc, "List Bullet")
         for n, item in enumerate(block.items, 1):
             if block.numbered:
                 # Word's "List Number" style continues one numbering across every list in the
@@ -104,7 +144,11 @@ def _block(doc: object, block: Block) -> None:
                 para.add_run(f"{n}.\t")
                 _runs(para, item)
             else:
-                _runs(doc.add_paragraph(style="List Bullet"), item)  # type: ignore[attr-defined]
+                para = doc.add_paragraph()  # type: ignore[attr-defined]
+                # The style by id: python-docx's style setter looks up the default style on every
+                # call (a scan of all styles, 1 ms), which was a third of a long summary's time.
+                para._p.style = bullet
+                _runs(para, item)
     elif isinstance(block, Table):
         table = doc.add_table(rows=1, cols=len(block.header))  # type: ignore[attr-defined]
         table.style = "Table Grid"
@@ -117,11 +161,7 @@ def _block(doc: object, block: Block) -> None:
             run = cell.paragraphs[0].add_run(text)
             run.bold = True
             run.font.size = Pt(9)
-        for row in block.rows:
-            cells = table.add_row().cells
-            for cell, text, width in zip(cells, row, widths, strict=True):
-                cell.width = width  # Word reads each cell's width, LibreOffice the grid's
-                cell.paragraphs[0].add_run(text).font.size = Pt(9)
+        _add_rows(table._tbl, block.rows, [w.twips for w in widths])
     elif isinstance(block, Figure):
         doc.add_picture(io.BytesIO(block.png), width=Cm(_TEXT_WIDTH_CM))  # type: ignore[attr-defined]
         caption = doc.add_paragraph().add_run(block.caption)  # type: ignore[attr-defined]
