@@ -305,10 +305,21 @@ class ConsultationApp(ipw.VBox):
                 self.editors["responses"],
             ]
         elif key == "summary":
+            from .consultation_editor import ConsultationEditor
             from .export_panel import ExportPanel
 
+            self.editors["consultations"] = self._editor(ConsultationEditor)
             self.editors[key] = ExportPanel(self.session, guard=self.guard)
-            parts.append(self.editors[key])
+            parts += [
+                shared.html(
+                    "<h4>This consultation</h4><p class='cm-help'>The worker's questions, "
+                    "what was found and the recommendations: they go into the consultation, "
+                    "case-record and training summaries, never to either parent.</p>"
+                ),
+                self.editors["consultations"],
+                shared.html("<h4>Summary</h4>"),
+                self.editors[key],
+            ]
         view = ipw.VBox(parts)
         view.add_class("cm-step")
         view.add_class(f"cm-step-view-{key}")

@@ -39,6 +39,7 @@ Guard = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 AUTOSAVE_DELAY = 1.0  # seconds after the last keystroke in an existing record
 TEXT_KINDS = ("text", "longtext")
+LINES = "lines"  # a list of sentences, one per line (commas belong to the sentences)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class FieldSpec:
 
     name: str
     label: str
-    kind: str  # text longtext date choice person people records flag list optional_bool
+    kind: str  # text longtext lines date choice person people records flag list optional_bool
     taxonomy: str | None = None
     roles: tuple[str, ...] = ()
     optional: bool = False
@@ -143,7 +144,7 @@ class RecordEditor(ipw.VBox):
             self.form.widgets[spec.name] = w
             w.add_class(f"cm-field-{spec.name}")
             parts: list[ipw.Widget] = [w] if spec.kind == "flag" else [describe(spec.label), w]
-            if spec.kind in TEXT_KINDS and spec.lens:
+            if spec.kind in (*TEXT_KINDS, LINES) and spec.lens:
                 lens = LanguageLens(
                     w, guard=guard, **({} if lens_delay is None else {"delay": lens_delay})
                 )
@@ -194,6 +195,13 @@ class RecordEditor(ipw.VBox):
                 layout=shared.FULL,
                 style=shared.TEXT_STYLE,
             )
+        if spec.kind == LINES:
+            return ipw.Textarea(
+                placeholder=spec.placeholder or "one per line",
+                rows=3,
+                layout=shared.FULL,
+                style=shared.TEXT_STYLE,
+            )
         if spec.kind == "list":
             return ipw.Text(
                 placeholder=spec.placeholder or "separate with commas",
@@ -235,6 +243,8 @@ class RecordEditor(ipw.VBox):
             return value or ""
         if spec.kind == "list":
             return ", ".join(value or [])
+        if spec.kind == LINES:
+            return "\n".join(value or [])
         if spec.kind in ("people", "records"):
             return tuple(value or ())
         if spec.kind == "flag":
@@ -247,6 +257,8 @@ class RecordEditor(ipw.VBox):
             return None if not value and self._field_default(spec.name) is None else value
         if spec.kind == "list":
             return [v.strip() for v in value.split(",") if v.strip()]
+        if spec.kind == LINES:
+            return [v.strip() for v in value.splitlines() if v.strip()]
         if spec.kind in ("people", "records"):
             return list(value)
         return value
@@ -395,7 +407,7 @@ class RecordEditor(ipw.VBox):
         if self.current_id is not None:
             self.autosave()
             spec = next(s for s in self.specs if s.name == name)
-            if spec.kind not in TEXT_KINDS + ("list", "date"):
+            if spec.kind not in (*TEXT_KINDS, "list", LINES, "date"):
                 self.autosave.flush()
 
     def _confidential_triggers(self) -> tuple[str, ...]:
