@@ -1,6 +1,6 @@
 """The consultation summary as PDF, laid out by reportlab from the same document model as the rest.
 
-Until now the PDF was weasyprint printing the HTML export. For a 1,000-record case that took
+The PDF used to be weasyprint printing the HTML export. For a 1,000-record case that took
 11-13 s of the 5 s the whole export may take (issue 4): about 17,000 lines of table text, each
 broken by Pango, with no CSS setting that changed it (table-layout is already fixed). reportlab
 lays out the same document in about 1 s. The two documents still cannot drift apart in what
@@ -83,7 +83,6 @@ def _fonts() -> str:
 
 @cache
 def _styles() -> dict[str, Any]:
-
     font = _fonts()
     base = ParagraphStyle(
         "body", fontName=font, fontSize=9.5, leading=13.5, textColor=HexColor(INK), spaceAfter=4
@@ -163,7 +162,6 @@ def _markup(runs: tuple[Run, ...]) -> str:
 
 def write_pdf(summary: Summary) -> bytes:
     """The PDF bytes of a summary: audience and marking first, then the sections in order."""
-
     out = io.BytesIO()
     doc = _Document(
         out,
@@ -182,14 +180,12 @@ def write_pdf(summary: Summary) -> bytes:
     for section in summary.sections:
         story += _section(section, doc.width, doc.height)
     story += _footer(summary)
-    _fonts()
     canvas = partial(_PagedCanvas, marking=summary.marking, confidential=summary.confidential)
     doc.build(story, canvasmaker=canvas)
     return out.getvalue()
 
 
 def _cover(summary: Summary) -> list[Any]:
-
     st = _styles()
     out: list[Any] = [
         Paragraph(
@@ -251,7 +247,6 @@ def _section(section: Section, width: float, height: float) -> list[Any]:
 
 
 def _block(block: Block, width: float, height: float) -> list[Any]:
-
     st = _styles()
     if isinstance(block, Para):
         return [Paragraph(_markup(block.runs), st.get(block.style, st["body"]))]
@@ -338,7 +333,6 @@ def _figure(block: Figure, width: float, height: float) -> Any:
 
 
 def _footer(summary: Summary) -> list[Any]:
-
     st = _styles()
     return [
         HRFlowable(width="100%", thickness=1, color=HexColor(RULE), spaceBefore=16),
