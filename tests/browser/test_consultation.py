@@ -257,3 +257,21 @@ def test_two_tabs_conflict_is_shown_and_both_kept(browser, voila, shoot):
         first.close(run_before_unload=True)
         second.close(run_before_unload=True)
         context.close()
+
+
+def test_a_lost_kernel_is_announced_calmly(page, voila, shoot):
+    """No banner while the workbook is alive; when its kernel dies, a banner says what to do."""
+    import psutil
+
+    open_case(page, voila, "demo-02")
+    banner = page.locator("#cm-connection-lost")
+    page.wait_for_timeout(9_000)  # two of the page's checks of its kernel
+    expect(banner).to_be_hidden()
+    kernel = json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"]
+    voila_process = psutil.Process(voila.process.pid)
+    found = [p for p in voila_process.children(recursive=True) if kernel in " ".join(p.cmdline())]
+    assert len(found) == 1, [p.cmdline() for p in voila_process.children(recursive=True)]
+    found[0].kill()  # as the out-of-memory killer would
+    expect(banner).to_be_visible(timeout=20_000)
+    expect(banner).to_contain_text("Everything shown as “Saved” is safe on disk")
+    shoot(page, "10-connection-lost")
