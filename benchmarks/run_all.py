@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 OUT = REPO / "docs" / "benchmarks.md"
 LIBRARIES = ("pydantic", "pandas", "matplotlib", "ipywidgets", "voila", "jupyterlab",
-             "python-docx", "weasyprint", "playwright", "jupyterhub")
+             "python-docx", "reportlab", "playwright", "jupyterhub")
 
 
 def machine() -> list[str]:
