@@ -309,9 +309,19 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     """Write the consultation summary for one audience; print where it went."""
     from .render import summary
 
+    if args.format == "all" and args.output:
+        _err("casemap summary: --format all writes four files into the exports folder; "
+             "leave out -o/--output")
+        return 2
     case = _load_or_exit(args.path)
     if isinstance(case, int):
         return case
+    if args.format == "all":  # built once (analysis, timeline), then written four times
+        built = summary.build_summary(case, args.audience)
+        for fmt in summary.FORMATS:
+            name = summary.default_filename(case, args.audience, fmt)
+            print(store.write_export(name, summary.write(built, fmt)))
+        return 0
     data = summary.render_summary(case, args.audience, args.format)
     if not args.output:
         path = store.write_export(summary.default_filename(case, args.audience, args.format), data)
@@ -418,8 +428,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="PATH")
     p.add_argument("--audience", required=True, choices=AUDIENCES,
                    help="who the document is for: " + ", ".join(AUDIENCES))
-    p.add_argument("--format", required=True, choices=FORMATS,
-                   help="file format: " + ", ".join(FORMATS))
+    p.add_argument("--format", required=True, choices=(*FORMATS, "all"),
+                   help="file format: " + ", ".join(FORMATS) + ", or all four")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="where to write (default: the exports folder, named by case id, "
                    "audience and date)")

@@ -449,6 +449,21 @@ def test_cli_summary_to_a_chosen_file(tmp_path: Path, capsys: pytest.CaptureFixt
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
 
 
+def test_cli_summary_all_formats_at_once(exports: Path, capsys: pytest.CaptureFixture) -> None:
+    """`--format all` writes the four formats of one audience, each 0600, and prints each path."""
+    args = ["summary", str(DEMO / "demo-01.json"), "--audience", "survivor", "--format", "all"]
+    assert cli.main(args) == 0
+    paths = [Path(line) for line in capsys.readouterr().out.split()]
+    assert sorted(p.suffix for p in paths) == sorted(f".{f}" for f in FORMATS)
+    for path in paths:
+        assert path.parent == exports and stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    one = render_summary(
+        parse_case(json.loads((DEMO / "demo-01.json").read_text())), "survivor", "md"
+    )
+    assert next(p for p in paths if p.suffix == ".md").read_bytes() == one
+    assert cli.main([*args, "-o", str(exports / "x")]) == 2
+
+
 @pytest.mark.parametrize(
     ("args", "listed"),
     [
