@@ -552,6 +552,24 @@ TABLE = [
     ("protective-act-as-risk", "Her flight to the refuge amounts to abduction.", True),
     ("protective-act-as-risk", "She went into hiding with the baby after his threats.", False),
     ("anger-management", "He was referred to a DV programme, not anger management.", False),
+    # Rows for the families widened between batches (4b of the gen3 brief).
+    ("got-physical", "Once they have had a drink it all kicks off.", True),
+    ("got-physical", "It all kicked off at the gates between two other parents.", False),
+    ("mutual-argument", "They laid into each other in the car park.", True),
+    ("mutual-argument", "The boys were at it all day in the garden.", False),
+    ("anger-loss-of-control", "Cider turns him nasty.", True),
+    ("anger-loss-of-control", "He only hits her when he has had a few.", True),
+    ("anger-loss-of-control", "Drugs play a major role in his offending.", True),
+    ("anger-loss-of-control", "His war trauma accounts for the outbursts.", True),
+    ("anger-loss-of-control", "The worker explained his violence to the court as control.", False),
+    ("anger-loss-of-control", "He gets upset when she cries.", False),
+    ("minimising", "The assault was not all that serious, he says.", True),
+    ("minimising", "The incident was not serious enough for police to attend.", False),
+    ("her-mental-health-as-problem", "Mum is too low to look after the baby.", True),
+    ("her-mental-health-as-problem", "Her drinking poses a serious risk to the twins.", True),
+    ("survivor-task", "Mum agreed not to see him again.", True),
+    ("survivor-task", "Mum to make sure the boys never see him.", True),
+    ("survivor-task", "Mum will supervise contact with the grandparents.", False),
 ]
 
 
