@@ -642,6 +642,7 @@ _CAUSATIVE_BEFORE = re.compile(
 )
 # "for Sarah to keep", "Daniel and Sarah argued": a role noun reads right in either place.
 _TO_NEXT = re.compile(r"\s+to\b", re.IGNORECASE)
+_COUPLE_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms)\.?\s+(?:and|&)\s+$")
 _AND = re.compile(r"\s*(?:,|,?\s+and|\s+&|\s+or)\s+", re.IGNORECASE)
 
 
@@ -737,6 +738,8 @@ class _People:
             for k in (i, i + 1)
         }
         for i, m in enumerate(matches):
+            if _COUPLE_TITLE.search(text, max(0, m.start() - 12), m.start()):
+                continue  # "Mr. and Ms Okafor" names the couple; the rules read it as it is
             index = next(int(k[1:]) for k, v in m.groupdict().items() if v and k != "pos")
             form = _form(text, m.start(), m.end(), bool(m.group("pos")), i in paired)
             word = _ROLE_WORDS[self.roles[index]][form]

@@ -570,6 +570,10 @@ TABLE = [
     ("survivor-task", "Mum agreed not to see him again.", True),
     ("survivor-task", "Mum to make sure the boys never see him.", True),
     ("survivor-task", "Mum will supervise contact with the grandparents.", False),
+    ("protective-act-as-risk", "Mum is keeping the twins from him.", True),
+    ("protective-act-as-risk", "Mum has kept the twins away from him since the assault.", False),
+    ("turned-children-against", "She keeps undermining their bond with him.", True),
+    ("mutual-violence", "He portrays her as the real aggressor.", True),
 ]
 
 
@@ -877,6 +881,17 @@ def named_case(text: str, people: list[dict] = PEOPLE) -> dict:
         ("Ms Okafor chose Mr Hale over Leo.", "chose-to-stay", "chose Mr Hale over Leo"),
         ("Daniel and Sarah argued all night.", "mutual-argument", "Daniel and Sarah argued"),
         ("Why doesn't Sarah leave Daniel?", "why-doesnt-she-leave", "Why doesn't Sarah leave"),
+        (
+            "Sarah is keeping the children from Daniel.",
+            "protective-act-as-risk",
+            "keeping the children from Daniel",
+        ),
+        # "Mr and Ms Okafor" names a couple, and is left for the rules to read as one.
+        (
+            "Mr and Ms Okafor have been arguing all week.",
+            "mutual-argument",
+            "Mr and Ms Okafor have been arguing",
+        ),
         (
             "Daniel said the drink made him do it; Sarah's nagging wound Daniel up.",
             "provocation",
