@@ -574,6 +574,21 @@ TABLE = [
     ("protective-act-as-risk", "Mum has kept the twins away from him since the assault.", False),
     ("turned-children-against", "She keeps undermining their bond with him.", True),
     ("mutual-violence", "He portrays her as the real aggressor.", True),
+    ("failure-to-protect", "Mum did not respond protectively when he hit the baby.", True),
+    ("failure-to-protect", "Mum is not a very protective parent.", True),
+    ("exposure-to-violence", "All three children are DV-exposed.", True),
+    ("there-was-violence", "The marriage broke down because of domestic abuse.", True),
+    ("chose-to-stay", "Mum is still living with him.", True),
+    ("chose-to-stay", "Mum is still with her sister in Leeds.", False),
+    ("anger-loss-of-control", "Dad is quick-tempered and prone to rages.", True),
+    ("anger-loss-of-control", "The toddler is prone to outbursts at nursery.", False),
+    ("non-compliant-mother", "Mum refuses to work with the department.", True),
+    ("non-compliant-mother", "He will not work with the department.", False),
+    ("denial-minimising", "Mum remains fiercely loyal to him.", True),
+    ("father-absent", "Dad has never been part of the twins' lives.", True),
+    ("sexual-violence-euphemism", "He forced himself upon her after the party.", True),
+    ("agentless-injury", "Mum was seen with a swollen lip on Monday.", True),
+    ("agentless-injury", "Mum had bruising to her face from the fall.", False),
 ]
 
 
