@@ -589,6 +589,16 @@ TABLE = [
     ("sexual-violence-euphemism", "He forced himself upon her after the party.", True),
     ("agentless-injury", "Mum was seen with a swollen lip on Monday.", True),
     ("agentless-injury", "Mum had bruising to her face from the fall.", False),
+    ("mutual-violence", "Police warnings were given to both parents.", True),
+    ("mutual-violence", "The magistrate made cross-applications for orders.", True),
+    ("there-was-violence", "The twins were removed as a result of the domestic abuse.", True),
+    ("there-was-violence", "The twins were affected by the DV service closing.", False),
+    ("failure-to-protect", "She never protected them from his rages.", True),
+    ("failure-to-protect", "He is unable to protect his own savings.", False),
+    ("mother-exposed-children", "Mum keeps exposing the boys to his drinking.", True),
+    ("allowed-him", "Mum permits overnight visits.", True),
+    ("allowed-him", "Mum allows contact with her parents on Sundays.", False),
+    ("non-compliant-mother", "Mum breached the written agreement last week.", True),
 ]
 
 
