@@ -599,6 +599,23 @@ TABLE = [
     ("allowed-him", "Mum permits overnight visits.", True),
     ("allowed-him", "Mum allows contact with her parents on Sundays.", False),
     ("non-compliant-mother", "Mum breached the written agreement last week.", True),
+    ("provocation", "She had been texting her ex, and that is why he lost it.", True),
+    ("lovers-quarrel", "Well, it takes two.", True),
+    ("lovers-quarrel", "It takes two hours to reach the contact centre.", False),
+    ("sexual-violence-euphemism", "She was pressured into having sex on his birthday.", True),
+    ("cant-see-the-impact", "Mum is trauma-bonded to him.", True),
+    ("parental-conflict", "Mum and dad remain at war over the children.", True),
+    ("parental-conflict", "The pupils remain in conflict over the team.", False),
+    ("turned-children-against", "The boys have been alienated by their mother.", True),
+    (
+        "engaged-because-wants-contact",
+        "He comes to every session, so he is obviously motivated.",
+        True,
+    ),
+    ("paraphrase", "The toddler gestured that daddy hits mummy.", True),
+    ("paraphrase", "The doctor indicated that the baby was well.", False),
+    ("joint-plan", "A safety plan was signed by both parents.", True),
+    ("father-absent", "No details have been sought from the father.", True),
 ]
 
 
