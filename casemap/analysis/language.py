@@ -664,7 +664,8 @@ def _form(text: str, start: int, end: int, possessive: bool, paired: bool) -> Fo
 @dataclass(frozen=True)
 class _Mention:
     role: str
-    pattern: str  # a regular expression for one way of naming the person
+    name: str  # a name as written in the case ("Daniel Hale", "Hale")
+    titled: bool = False  # only with a title before it ("Mr Hale")
 
 
 def _mentions(case: Case) -> list[_Mention]:
@@ -676,47 +677,53 @@ def _mentions(case: Case) -> list[_Mention]:
     does not make "Mr Hale" ambiguous). Ambiguous forms are left as written.
     """
     people = [p for p in case.people if p.role in _ROLE_WORDS]
-    everyone = [p for p in case.people if p.name.strip()]
-
-    def tokens(name: str) -> list[str]:
-        return name.split()
+    named = [(p, p.name.split()) for p in case.people if p.name.strip()]
 
     def count(position: int, word: str, adults_only: bool = False) -> int:
         return sum(
             1
-            for p in everyone
-            if len(tokens(p.name)) > (position if position >= 0 else 0)
-            and tokens(p.name)[position] == word
+            for p, words in named
+            if len(words) > max(position, 0)
+            and words[position] == word
             and not (adults_only and p.role == "child")
         )
 
     out: list[_Mention] = []
     for p in people:
-        names = [n for n in (p.name, *p.aliases) if n.strip()]
-        for n in names:
-            out.append(_Mention(p.role, rf"(?:{_TITLE})?{re.escape(n.strip())}"))
-        words = tokens(p.name)
+        out += [_Mention(p.role, n.strip()) for n in (p.name, *p.aliases) if n.strip()]
+        words = p.name.split()
         if len(words) >= 2:
             given, surname = words[0], words[-1]
             if count(0, given) == 1:
-                out.append(_Mention(p.role, re.escape(given)))
+                out.append(_Mention(p.role, given))
             if count(-1, surname, adults_only=True) == 1 and p.role != "child":
-                out.append(_Mention(p.role, _TITLE + re.escape(surname)))
+                out.append(_Mention(p.role, surname, titled=True))
             if count(-1, surname) == 1:
-                out.append(_Mention(p.role, re.escape(surname)))
+                out.append(_Mention(p.role, surname))
     return out
+
+
+def _name_pattern(names: Iterable[str]) -> str:
+    # Longest first, so that "Daniel Hale" wins over "Daniel"; any spacing between its words.
+    ordered = sorted(set(names), key=len, reverse=True)
+    return "|".join(r"\s+".join(map(re.escape, n.split())) for n in ordered)
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split())
 
 
 class _People:
     """Replaces the case's people by the words of their role, remembering where each one was."""
 
     def __init__(self, mentions: Sequence[_Mention]) -> None:
-        self.roles: list[str] = []
+        self.roles = {_key(m.name): m.role for m in mentions if not m.titled}
+        self.titled = {_key(m.name): m.role for m in mentions if m.titled}
         alternatives = []
-        # Longest first, so that "Daniel Hale" wins over "Daniel".
-        for n, m in enumerate(sorted(mentions, key=lambda m: len(m.pattern), reverse=True)):
-            self.roles.append(m.role)
-            alternatives.append(f"(?P<p{n}>{m.pattern})")
+        if self.titled:
+            alternatives.append(f"{_TITLE}(?P<titled>{_name_pattern(self.titled)})")
+        if self.roles:
+            alternatives.append(f"(?:{_TITLE})?(?P<name>{_name_pattern(self.roles)})")
         self.regex = (
             re.compile(rf"(?<![\w'’-])(?:{'|'.join(alternatives)}){_POSSESSIVE}(?![\w-])")
             if alternatives
@@ -727,10 +734,12 @@ class _People:
         """The text with role words for names, and (new start, new end, start, end) of each."""
         if self.regex is None:
             return text, []
+        matches = list(self.regex.finditer(text))
+        if not matches:
+            return text, []
         pieces: list[str] = []
         spans: list[tuple[int, int, int, int]] = []
         last = shift = 0
-        matches = list(self.regex.finditer(text))
         paired = {
             k
             for i, (a, b) in enumerate(itertools.pairwise(matches))
@@ -738,18 +747,19 @@ class _People:
             for k in (i, i + 1)
         }
         for i, m in enumerate(matches):
-            if _COUPLE_TITLE.search(text, max(0, m.start() - 12), m.start()):
+            start, end = m.span()
+            if _COUPLE_TITLE.search(text, max(0, start - 12), start):
                 continue  # "Mr. and Ms Okafor" names the couple; the rules read it as it is
-            index = next(int(k[1:]) for k, v in m.groupdict().items() if v and k != "pos")
-            form = _form(text, m.start(), m.end(), bool(m.group("pos")), i in paired)
-            word = _ROLE_WORDS[self.roles[index]][form]
-            if _SENTENCE_START.search(text[max(0, m.start() - 8) : m.start()]):
+            titled = m.group("titled") if self.titled else None
+            role = self.titled[_key(titled)] if titled else self.roles[_key(m.group("name"))]
+            word = _ROLE_WORDS[role][_form(text, start, end, bool(m.group("pos")), i in paired)]
+            if _SENTENCE_START.search(text, max(0, start - 8), start):
                 word = word[0].upper() + word[1:]
-            pieces += [text[last : m.start()], word]
-            new_start = m.start() + shift
-            spans.append((new_start, new_start + len(word), m.start(), m.end()))
-            shift += len(word) - (m.end() - m.start())
-            last = m.end()
+            pieces += [text[last:start], word]
+            new_start = start + shift
+            spans.append((new_start, new_start + len(word), start, end))
+            shift += len(word) - (end - start)
+            last = end
         pieces.append(text[last:])
         return "".join(pieces), spans
 
