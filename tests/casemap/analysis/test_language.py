@@ -616,6 +616,16 @@ TABLE = [
     ("paraphrase", "The doctor indicated that the baby was well.", False),
     ("joint-plan", "A safety plan was signed by both parents.", True),
     ("father-absent", "No details have been sought from the father.", True),
+    # Good practice that names his pressure or says no to the phrasing stays quiet.
+    ("allowed-him", "She let him in because he was kicking the door with the baby inside.", False),
+    (
+        "protective-act-as-risk",
+        "She stopped contact after he threatened to abduct the boys.",
+        False,
+    ),
+    ("couples-counselling", "The team will not offer couples counselling.", False),
+    ("mother-exposed-children", "He exposed the children to his abuse of their mother.", False),
+    ("anger-loss-of-control", "She sees his losing his temper as a tactic to scare her.", False),
 ]
 
 
