@@ -606,7 +606,7 @@ TABLE = [
     ("cant-see-the-impact", "Mum is trauma-bonded to him.", True),
     ("parental-conflict", "Mum and dad remain at war over the children.", True),
     ("parental-conflict", "The pupils remain in conflict over the team.", False),
-    ("turned-children-against", "The boys have been alienated by their mother.", True),
+    ("parental-alienation", "The boys have been alienated by their mother.", True),
     (
         "engaged-because-wants-contact",
         "He comes to every session, so he is obviously motivated.",
@@ -626,6 +626,8 @@ TABLE = [
     ("couples-counselling", "The team will not offer couples counselling.", False),
     ("mother-exposed-children", "He exposed the children to his abuse of their mother.", False),
     ("anger-loss-of-control", "She sees his losing his temper as a tactic to scare her.", False),
+    ("turned-children-against", "He says she is turning the boys against him.", False),
+    ("parental-alienation", "Father alleges that she is alienating the boys.", True),
 ]
 
 
