@@ -628,6 +628,13 @@ TABLE = [
     ("anger-loss-of-control", "She sees his losing his temper as a tactic to scare her.", False),
     ("turned-children-against", "He says she is turning the boys against him.", False),
     ("parental-alienation", "Father alleges that she is alienating the boys.", True),
+    ("failure-to-protect", "Her capacity to safeguard the twins remains very limited.", True),
+    ("failure-to-protect", "Her ability to keep the baby safe has grown since he left.", False),
+    ("non-compliant-mother", "Mum's continued lack of engagement is the barrier.", True),
+    ("non-compliant-mother", "Mum is an unreliable historian.", True),
+    ("non-compliant-mother", "Her resistance to his control is clear from her diary.", False),
+    ("couple-as-actor", "Both parties were warned by officers.", True),
+    ("couple-as-actor", "Both parents were spoken to about the school trip.", False),
 ]
 
 
