@@ -635,6 +635,16 @@ TABLE = [
     ("non-compliant-mother", "Her resistance to his control is clear from her diary.", False),
     ("couple-as-actor", "Both parties were warned by officers.", True),
     ("couple-as-actor", "Both parents were spoken to about the school trip.", False),
+    ("failure-to-protect", "Mum did not shield the twins from him.", True),
+    ("failure-to-protect", "Mum was ineffective at keeping the baby safe.", True),
+    ("failure-to-protect", "The council was ineffective in protecting tenants.", False),
+    ("anger-loss-of-control", "Dad is notorious for his short fuse.", True),
+    ("anger-loss-of-control", "He has real trouble controlling his temper.", True),
+    (
+        "anger-loss-of-control",
+        "The toddler has difficulty managing his emotions at nursery.",
+        False,
+    ),
 ]
 
 
