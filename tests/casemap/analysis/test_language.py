@@ -645,6 +645,14 @@ TABLE = [
         "The toddler has difficulty managing his emotions at nursery.",
         False,
     ),
+    ("exposure-to-violence", "The twins have heard all the fighting.", True),
+    ("exposure-to-violence", "Leo saw the violence by his father towards his mother.", False),
+    ("chose-to-stay", "Mum's back together with him.", True),
+    ("chose-to-stay", "She has been secretly meeting him.", True),
+    ("chose-to-stay", "The children keep seeing him at contact, as the court ordered.", False),
+    ("provocation", "Mum began it, according to the log.", True),
+    ("mutual-violence", "Mum is equally as aggressive as him.", True),
+    ("mutual-violence", "The boy is as aggressive as his brother.", False),
 ]
 
 
