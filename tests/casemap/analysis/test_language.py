@@ -653,6 +653,16 @@ TABLE = [
     ("provocation", "Mum began it, according to the log.", True),
     ("mutual-violence", "Mum is equally as aggressive as him.", True),
     ("mutual-violence", "The boy is as aggressive as his brother.", False),
+    ("minimising", "It was only a brief scuffle.", True),
+    ("minimising", "The assault was just a one-off.", True),
+    ("minimising", "The payment was a one-off.", False),
+    ("minimising", "It was only a minor cold.", False),
+    ("engaged-because-wants-contact", "The twins are perfectly safe around their dad.", True),
+    ("engaged-because-wants-contact", "The children are safe with their grandmother.", False),
+    ("survivor-task", "Mum will tell police whenever he turns up.", True),
+    ("survivor-task", "The school will report any absence.", False),
+    ("couples-counselling", "Mediation has been suggested for the couple.", True),
+    ("couples-counselling", "A family group conference involving mum and dad was arranged.", True),
 ]
 
 
