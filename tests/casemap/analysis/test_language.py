@@ -663,6 +663,16 @@ TABLE = [
     ("survivor-task", "The school will report any absence.", False),
     ("couples-counselling", "Mediation has been suggested for the couple.", True),
     ("couples-counselling", "A family group conference involving mum and dad was arranged.", True),
+    ("anger-loss-of-control", "Hitting his wife is culturally accepted, he says.", True),
+    ("anger-loss-of-control", "His religion explains why he controls her money.", True),
+    ("anger-loss-of-control", "His culture is Somali and he speaks three languages.", False),
+    ("her-mental-health-as-problem", "Her limited English is the main barrier.", True),
+    ("her-mental-health-as-problem", "Her faith is a source of strength.", False),
+    (
+        "her-mental-health-as-problem",
+        "Her visa status, which he controls, stops her leaving.",
+        False,
+    ),
 ]
 
 
