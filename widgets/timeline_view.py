@@ -32,6 +32,9 @@ LANE_LABELS = {
 
 
 FILTER_DELAY = 0.5  # seconds
+# A hidden timeline (once opened) is drawn ahead after this much quiet following a change, so
+# going back to it shows the case as it is instead of waiting for a drawing.
+AHEAD_DELAY = 0.5  # seconds
 
 
 @contextlib.contextmanager
@@ -77,6 +80,9 @@ class TimelineView(ipw.VBox):
         self.image.add_class("cm-timeline-image")
         self.note = ipw.HTML()
         self.note.add_class("cm-timeline-note")
+        # Which saved state the picture shows, so nobody reads an old picture as the case.
+        self.caption = ipw.HTML()
+        self.caption.add_class("cm-timeline-caption")
         filters = ipw.HBox(
             [
                 ipw.VBox([describe("From"), self.date_from], layout=ipw.Layout(width="14em")),
@@ -120,6 +126,7 @@ class TimelineView(ipw.VBox):
                 ),
                 self.note,
                 self.frame,
+                self.caption,
             ]
         )
         self.add_class("cm-timeline")
@@ -128,6 +135,7 @@ class TimelineView(ipw.VBox):
         # A drawing takes a second or more on a large case: filter changes (a date typed key
         # by key, several categories ticked) wait for a pause and are drawn once.
         self.filter_changed = Debouncer(guard(self.refresh), FILTER_DELAY)
+        self.draw_ahead = Debouncer(guard(self._draw_ahead), AHEAD_DELAY)
         for w in (
             self.date_from,
             self.date_to,
@@ -176,13 +184,25 @@ class TimelineView(ipw.VBox):
         self.filter_changed.cancel()
         if not self.visible:
             self.stale = True
+            self.draw_ahead()
             return
+        self.draw_ahead.cancel()
+        self._draw()
+
+    def _draw_ahead(self) -> None:
+        if self.stale and not self.visible:
+            self._draw()
+
+    def _draw(self) -> None:
         self._people()
         from casemap.render.timeline import draw_timeline, screen_png
 
         case = self.session.case
         with _young_garbage():  # the picture is sent before the figure is freed
             self.image.value = screen_png(draw_timeline(case, self.options()))
+        self.caption.value = (
+            f"<span class='cm-help'>Drawn from revision {case.revision} of the case.</span>"
+        )
         self.stale = False
         self.draws += 1
         self.note.value = (

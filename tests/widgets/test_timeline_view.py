@@ -32,6 +32,22 @@ def test_hidden_timeline_waits(app):
     assert timeline.draws == draws + 1
 
 
+def test_hidden_timeline_is_drawn_ahead_once_changes_pause(app):
+    """After a pause, a hidden timeline draws the saved revision, so opening it needs no wait."""
+    app.show_step("timeline")
+    timeline = app.editors["timeline"]
+    app.show_step("pattern")
+    draws = timeline.draws
+    app.update_case({"title": "Changed once"})
+    app.update_case({"title": "Changed twice"})
+    assert timeline.draws == draws and timeline.draw_ahead.pending
+    timeline.draw_ahead.flush()  # what the kernel's loop does after AHEAD_DELAY of quiet
+    assert timeline.draws == draws + 1 and not timeline.stale
+    assert f"revision {app.session.case.revision} " in timeline.caption.value
+    app.show_step("timeline")
+    assert timeline.draws == draws + 1
+
+
 def test_filters_reach_the_drawing(app):
     """Filter widgets become TimelineOptions."""
     app.show_step("timeline")
