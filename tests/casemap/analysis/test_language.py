@@ -673,6 +673,24 @@ TABLE = [
         "Her visa status, which he controls, stops her leaving.",
         False,
     ),
+    ("her-mental-health-as-problem", "Her drug use is spiralling.", True),
+    (
+        "her-mental-health-as-problem",
+        "Until she sorts out her drinking, the twins stay in care.",
+        True,
+    ),
+    (
+        "her-mental-health-as-problem",
+        "Mum's drinking got worse because of his controlling behaviour.",
+        False,
+    ),
+    ("her-parenting-deficit", "Mum cannot cope with the twins.", True),
+    ("her-parenting-deficit", "The twins could not cope with the move at first.", False),
+    ("anger-loss-of-control", "The stress of the court case got to him.", True),
+    ("anger-loss-of-control", "He was not in his right mind that night.", True),
+    ("minimising", "He is usually a gentle man.", True),
+    ("mutual-violence", "They both got carried away.", True),
+    ("mutual-violence", "Both lost their jobs in 2020.", False),
 ]
 
 
