@@ -691,6 +691,22 @@ TABLE = [
     ("minimising", "He is usually a gentle man.", True),
     ("mutual-violence", "They both got carried away.", True),
     ("mutual-violence", "Both lost their jobs in 2020.", False),
+    ("mutual-argument", "The nurse asked about the fighting at home.", True),
+    ("dv-jargon", "Jo disclosed recent domestic abuse.", True),
+    ("dv-jargon", "Mum disclosed DV perpetrated by her ex-husband.", False),
+    ("dv-jargon", "Risks identified include domestic violence.", True),
+    ("dv-jargon", "The IDVA role is consistent with DV best practice.", False),
+    ("father-absent", "Dad hasn't been included in the planning.", True),
+    ("father-absent", "The visit was carried out with mum alone.", True),
+    ("protective-act-as-risk", "Her flight into the refuge upset the boys' routine.", True),
+    ("protective-act-as-risk", "Mum obstructed the twins' time with him.", True),
+    ("protective-act-as-risk", "She fled to a refuge to escape him, leaving her job.", False),
+    ("good-dad-bad-partner", "Apart from the violence, his parenting is generally good.", True),
+    (
+        "good-dad-bad-partner",
+        "His parenting is good; the school says the boys are thriving.",
+        False,
+    ),
 ]
 
 
