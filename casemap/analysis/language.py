@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import dataclasses
 import functools
 import itertools
 import json
@@ -117,10 +118,20 @@ class LanguageRule:
     patterns: tuple[AnyPattern, ...]
     unless: tuple[Guard, ...] = ()
     only_if: tuple[Guard, ...] = ()
+    # The patterns as written (with @word lists) and their word lists, when read from a rules
+    # file: the prefilter reads them with each list reduced to the literals it needs, which is
+    # much cheaper than reading the fully expanded patterns (see _WordLists).
+    sources: tuple[str, ...] = dataclasses.field(default=(), compare=False, repr=False)
+    word_lists: _WordLists | None = dataclasses.field(default=None, compare=False, repr=False)
 
     @functools.cached_property
     def prefilter(self) -> _Prefilter:
         """The literals the rule and each pattern need (see _prefilter); derived on first use."""
+        if self.word_lists is not None and len(self.sources) == len(self.patterns):
+            return _prefilter_of(
+                [self.word_lists.reduced(p) for p in self.sources],
+                [p.flags for p in self.patterns],
+            )
         return _prefilter(self.patterns)
 
 
@@ -203,6 +214,7 @@ def load_rules(path: Path | str = RULES_FILE, *, lazy: bool = False) -> tuple[La
     """
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     vocab = _vocab(data.get("vocab", {}))
+    word_lists = _WordLists(vocab)
     rules = []
     for r in data["rules"]:
         if r["operation"] not in OPERATIONS:
@@ -218,6 +230,8 @@ def load_rules(path: Path | str = RULES_FILE, *, lazy: bool = False) -> tuple[La
                 patterns=tuple(_compile(p, vocab, not lazy) for p in r["patterns"]),
                 unless=_guards(r.get("unless", ()), vocab, not lazy),
                 only_if=_guards(r.get("only_if", ()), vocab, not lazy),
+                sources=tuple(r["patterns"]),
+                word_lists=word_lists,
             )
         )
     ids = [r.id for r in rules]
@@ -336,17 +350,52 @@ def _needs(items: Any) -> list[frozenset[str]]:
 
 def _required_of(pattern: AnyPattern) -> tuple[frozenset[str], ...] | None:
     """Every set of literals the pattern needs one of (None: cannot tell, always run it)."""
+    return _required_of_source(pattern.pattern, pattern.flags)
+
+
+def _required_of_source(source: str, flags: int) -> tuple[frozenset[str], ...] | None:
     from re import _parser as parser  # type: ignore[attr-defined]
 
     try:
-        return tuple(_needs(parser.parse(pattern.pattern, pattern.flags))) or None
+        return tuple(_needs(parser.parse(source, flags))) or None
     except Exception:  # noqa: BLE001 - a pattern we cannot analyse simply always runs
         return None
 
 
+class _WordLists:
+    """The word lists of a rules file, each reduced to what the prefilter needs of it.
+
+    Reading the literals a pattern needs from its fully expanded form parsed the same large
+    word lists (@child, @she ...) again in every pattern, and was most of what the first check
+    in a fresh process cost. A list is read once instead and stands in every pattern as the
+    alternation of the literals it needs (one of which is in every match of the list, so what
+    is derived from the stand-in is needed by the real pattern too), or as an optional group
+    when it needs none.
+    """
+
+    def __init__(self, vocab: dict[str, str]) -> None:
+        self.vocab = vocab
+        self._reduced: dict[str, str] = {}
+
+    def stand_in(self, name: str) -> str:
+        found = self._reduced.get(name)
+        if found is None:
+            needs = _required_of_source(self.reduced(self.vocab[name]), re.IGNORECASE)
+            found = "(?:" + "|".join(map(re.escape, sorted(needs[0]))) + ")" if needs else "(?:x?)"
+            self._reduced[name] = found
+        return found
+
+    def reduced(self, pattern: str) -> str:
+        return _WORD_REF.sub(lambda m: self.stand_in(m.group(1)), pattern)
+
+
 def _prefilter(patterns: Sequence[AnyPattern]) -> _Prefilter:
     """The literals the whole rule needs (None: always run) and those of each pattern."""
-    required = tuple(_required_of(p) for p in patterns)
+    return _prefilter_of([p.pattern for p in patterns], [p.flags for p in patterns])
+
+
+def _prefilter_of(sources: Sequence[str], flags: Sequence[int]) -> _Prefilter:
+    required = tuple(_required_of_source(s, f) for s, f in zip(sources, flags, strict=True))
     whole = None
     if all(r is not None for r in required):
         whole = frozenset().union(*(r[0] for r in required))  # type: ignore[index]

@@ -869,6 +869,11 @@ def test_prefilter_never_changes_a_result() -> None:
     assert [check_language(t) for t in texts] == [check_language(t, slow) for t in texts]
 
 
+def test_prefilter_from_word_lists_matches_the_expanded_patterns() -> None:
+    """Reading each word list once gives every rule the literals its expanded patterns need."""
+    assert [r.prefilter for r in RULES] == [language._prefilter(r.patterns) for r in RULES]
+
+
 def test_every_rule_has_a_prefilter() -> None:
     """Every pattern of the shipped rules has literals to test for (so linting stays fast)."""
     assert [r.id for r in RULES if r.prefilter[0] is None] == []
