@@ -707,6 +707,14 @@ TABLE = [
         "His parenting is good; the school says the boys are thriving.",
         False,
     ),
+    ("domestic-incident", "Officers were sent to a DV job at 2am.", True),
+    ("domestic-incident", "The DV calls to the helpline doubled.", False),
+    ("withdrew-statement", "Mum has since dropped the AVO.", True),
+    ("withdrew-statement", "Police dropped the charges for lack of evidence.", False),
+    ("agentless-injury", "Mum copped a fat lip on Saturday.", True),
+    ("anger-problem", "Her ex has anger issues.", True),
+    ("anger-loss-of-control", "Her partner lost the plot and chucked a wobbly.", True),
+    ("anger-loss-of-control", "The toddler spat the dummy at nursery.", False),
 ]
 
 
