@@ -327,15 +327,17 @@ def encode(data: dict[str, Any]) -> bytes:
     return (_layout(data, 0) + "\n").encode()
 
 
+_compact = functools.partial(json.dumps, ensure_ascii=False)
+
+
 def _layout(value: Any, depth: int) -> str:
-    compact = functools.partial(json.dumps, ensure_ascii=False)
     pad = " " * (depth + 1)
     if isinstance(value, dict) and value and depth < 2:
-        items = [f"{pad}{compact(k)}: {_layout(v, depth + 1)}" for k, v in value.items()]
+        items = [f"{pad}{_compact(k)}: {_layout(v, depth + 1)}" for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + pad[:-1] + "}"
     if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-        return "[\n" + ",\n".join(pad + compact(v) for v in value) + "\n" + pad[:-1] + "]"
-    return compact(value)
+        return "[\n" + ",\n".join(pad + _compact(v) for v in value) + "\n" + pad[:-1] + "]"
+    return _compact(value)
 
 
 def save_copy(case: Case, folder: Path | None = None, *, note: str = "copy") -> tuple[Path, Case]:

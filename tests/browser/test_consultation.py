@@ -275,3 +275,7 @@ def test_a_lost_kernel_is_announced_calmly(page, voila, shoot):
     expect(banner).to_be_visible(timeout=20_000)
     expect(banner).to_contain_text("Everything shown as “Saved” is safe on disk")
     shoot(page, "10-connection-lost")
+    asked = []  # a lost page stops asking after its kernel, so the hub may cull the server
+    page.on("request", lambda r: asked.append(r.url) if "/api/kernels/" in r.url else None)
+    page.wait_for_timeout(9_000)
+    assert asked == []
